@@ -1,0 +1,1 @@
+"""Reports: read the vault and present it. They never change what is stored."""
