@@ -163,6 +163,9 @@ def status(vault: Path, as_json: bool) -> None:
         for name, count in state[key].items():
             table.add_row(name, str(count))
         out.print(table)
+    waiting = state["needs_review"]["findings"]
+    if any(waiting.values()):
+        out.print("Needs review: " + ", ".join(f"{n} {sev}" for sev, n in waiting.items() if n))
     if state["skipped"]:
         out.print(f"Skipped inputs ({len(state['skipped'])}):")
         for row in state["skipped"]:

@@ -8,6 +8,8 @@ Turkish and English. Every name, address and number in it is invented. No networ
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -45,6 +47,19 @@ def build_sources(root: Path) -> dict[str, Path]:
     return {"video": video, "export": export, "collected": collected, "facts": root / "facts.json"}
 
 
+def haven_command() -> str:
+    """How the user can run `haven` again: by name if it is on PATH, else by its path."""
+    if shutil.which("haven"):
+        return "haven"
+    script = Path(sys.argv[0])
+    if script.name == "haven" and script.exists():
+        try:
+            return str(script.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(script.resolve())
+    return f"{sys.executable} -m haven"
+
+
 def run_demo(directory: Path | None, console: Console) -> int:
     """Build the demo case and run init, ingest, status and verify; return an exit code."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -74,10 +89,11 @@ def run_demo(directory: Path | None, console: Console) -> int:
     for line in result.failures:
         console.print(f"   {line}", markup=False)
     env = "" if os.environ.get("HAVEN_PASSPHRASE") else f"HAVEN_PASSPHRASE={DEMO_PASSPHRASE} "
+    env += haven_command()
     console.rule("Next")
     said = DEMO_PASSPHRASE if env else "the one in HAVEN_PASSPHRASE"
     console.print(f"Vault: {vault_dir}   (passphrase: {said})")
-    console.print(f"  {env}haven status {vault_dir}")
-    console.print(f"  {env}haven items {vault_dir} --platform facebook --limit 5")
-    console.print(f"  {env}haven verify {vault_dir}")
+    console.print(f"  {env} status {vault_dir}")
+    console.print(f"  {env} items {vault_dir} --platform facebook --limit 5")
+    console.print(f"  {env} verify {vault_dir}")
     return 0 if result.ok and not report.problems else 1

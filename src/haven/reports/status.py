@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from haven.model import Severity
 from haven.vault import Vault
 
 
 def _counts(vault: Vault, column: str) -> dict[str, int]:
     query = f"SELECT {column}, count(*) FROM items GROUP BY {column} ORDER BY count(*) DESC"
     return {str(key): int(n) for key, n in vault.conn.execute(query)}
+
+
+def unreviewed_findings(vault: Vault) -> dict[str, int]:
+    """Findings no reviewer has decided on yet, per severity, most severe first."""
+    counts = dict.fromkeys((s.value for s in Severity), 0)
+    query = ("SELECT severity, count(*) FROM findings f WHERE NOT EXISTS "
+             "(SELECT 1 FROM decisions d WHERE d.finding_id = f.id) GROUP BY severity")
+    for severity, count in vault.conn.execute(query):
+        counts[str(severity)] = int(count)
+    return counts
 
 
 def case_status(vault: Vault) -> dict[str, Any]:
@@ -37,6 +48,6 @@ def case_status(vault: Vault) -> dict[str, Any]:
         "blobs": scalar("SELECT count(*) FROM blobs"),
         "ledger_entries": scalar("SELECT count(*) FROM ledger"),
         "last_checkpoint": {"entries": last[0], "time": last[1]} if last else None,
-        "needs_review": {"skipped_inputs": len(skipped)},
+        "needs_review": {"skipped_inputs": len(skipped), "findings": unreviewed_findings(vault)},
         "skipped": skipped,
     }

@@ -13,6 +13,7 @@ to store (importing, analysing) happens elsewhere.
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -25,8 +26,8 @@ import sqlcipher3
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from haven.ledger import Checkpoint, Ledger, utc_now
-from haven.model import sha256_hex
+from haven.ledger import Checkpoint, Ledger, current_actor, utc_now
+from haven.model import Finding, sha256_hex, stable_id
 from haven.vault.blobs import BlobStore, file_sha256
 from haven.vault.keys import (
     KdfParams,
@@ -41,6 +42,7 @@ from haven.vault.schema import migrate
 
 DB_NAME = "case.db"
 BLOB_DIR = "blobs"
+DECISIONS = ("confirm", "reject", "unsure")
 
 
 def _connect(path: Path, key: bytes) -> sqlite3.Connection:
@@ -221,6 +223,38 @@ class Vault:
             )
             if cursor.rowcount:
                 self.ledger.append(BLOB_ACTION, sha256, sha256)
+
+    def add_finding(self, finding: Finding) -> bool:
+        """Store an analyser's finding (once per item, kind, analyser and version)."""
+        return self.add_record(
+            "findings",
+            {
+                "id": finding.id,
+                "item_id": finding.item_id,
+                "kind": finding.kind,
+                "severity": finding.severity.value,
+                "score": float(finding.score),
+                "explanation": finding.explanation,
+                "analyser": finding.analyser,
+                "analyser_version": finding.analyser_version,
+                "spans": json.dumps([[s.start, s.end, s.label] for s in finding.spans]),
+                "details": json.dumps(dict(finding.details), ensure_ascii=False, sort_keys=True),
+            },
+        )
+
+    def add_decision(self, finding_id: str, decision: str, note: str | None = None) -> str:
+        """Record a reviewer's decision on a finding; the finding itself is never edited."""
+        if decision not in DECISIONS:
+            raise VaultError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+        time = utc_now()
+        actor = current_actor()
+        decision_id = stable_id("de_", finding_id, decision, actor, time)
+        self.add_record(
+            "decisions",
+            {"id": decision_id, "finding_id": finding_id, "decision": decision, "note": note,
+             "actor": actor, "time": time},
+        )
+        return decision_id
 
     def checkpoint(self) -> Checkpoint | None:
         """Sign the ledger as it stands, if anything was added since the last checkpoint."""

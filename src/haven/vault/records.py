@@ -20,6 +20,10 @@ RECORD_ACTIONS: dict[str, str] = {
     "sources": "capture source",
     "items": "capture item",
     "problems": "record problem",
+    "protected_media": "protect media",
+    "facts": "add fact",
+    "findings": "record finding",
+    "decisions": "record decision",
 }
 BLOB_ACTION = "capture blob"
 

@@ -43,6 +43,30 @@ MIGRATIONS: tuple[str, ...] = (
         signature TEXT NOT NULL
     );
     """,
+    # 2: what analysers conclude and what reviewers decide; the protected media and case facts.
+    """
+    CREATE TABLE findings (
+        id TEXT PRIMARY KEY, item_id TEXT NOT NULL REFERENCES items(id), kind TEXT NOT NULL,
+        severity TEXT NOT NULL, score REAL NOT NULL, explanation TEXT NOT NULL,
+        analyser TEXT NOT NULL, analyser_version TEXT NOT NULL, spans TEXT NOT NULL,
+        details TEXT NOT NULL
+    );
+    CREATE INDEX findings_item ON findings(item_id);
+    CREATE INDEX findings_severity ON findings(severity);
+    CREATE TABLE decisions (
+        id TEXT PRIMARY KEY, finding_id TEXT NOT NULL REFERENCES findings(id),
+        decision TEXT NOT NULL CHECK (decision IN ('confirm', 'reject', 'unsure')),
+        note TEXT, actor TEXT NOT NULL, time TEXT NOT NULL
+    );
+    CREATE INDEX decisions_finding ON decisions(finding_id);
+    CREATE TABLE protected_media (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, sha256 TEXT NOT NULL,
+        md5 TEXT NOT NULL, fingerprint TEXT NOT NULL, original_sha256 TEXT
+    );
+    CREATE TABLE facts (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL, role TEXT
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,53 @@
+"""Findings and decisions in the vault: append-only, ledger-logged, counted for review."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from haven.ingest import ingest
+from haven.model import Finding, Severity, Span
+from haven.reports.status import case_status
+from haven.vault import Vault, VaultError
+from haven.vault.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from haven.verify import verify_vault
+
+from conftest import PASSPHRASE, comment_rows, write_csv
+
+
+def finding_for(item_id: str, severity: Severity = Severity.HIGH) -> Finding:
+    return Finding(item_id=item_id, kind="threat", severity=severity, score=0.9,
+                   explanation="a threat", analyser="text.threat", analyser_version="1",
+                   spans=(Span(0, 5, "threat"),), details={"lang": "az"})
+
+
+def test_findings_and_decisions_are_logged_and_counted(vault: Vault, tmp_path: Path) -> None:
+    ingest(vault, [write_csv(tmp_path / "c.csv", comment_rows(3))])
+    ids = [row[0] for row in vault.conn.execute("SELECT id FROM items ORDER BY rowid")]
+    assert vault.add_finding(finding_for(ids[0], Severity.CRITICAL))
+    assert not vault.add_finding(finding_for(ids[0], Severity.CRITICAL))  # same finding again
+    vault.add_finding(finding_for(ids[1]))
+    assert case_status(vault)["needs_review"]["findings"] == {
+        "critical": 1, "high": 1, "medium": 0, "low": 0}
+    vault.add_decision(finding_for(ids[0]).id, "confirm", note="seen by caseworker")
+    assert case_status(vault)["needs_review"]["findings"]["critical"] == 0
+    with pytest.raises(VaultError, match="decision must be one of"):
+        vault.add_decision(finding_for(ids[1]).id, "delete")
+    vault.checkpoint()
+    vault.close()
+    assert verify_vault(vault.directory, PASSPHRASE).ok
+    with Vault.open(vault.directory, PASSPHRASE) as reopened:
+        reopened.conn.execute("UPDATE decisions SET decision = 'reject'")
+    assert not verify_vault(vault.directory, PASSPHRASE).ok
+
+
+def test_migrations_bring_an_old_schema_forward_keeping_data() -> None:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.executescript(f"BEGIN; {MIGRATIONS[0]} PRAGMA user_version = 1; COMMIT;")
+    conn.execute("INSERT INTO meta VALUES ('case_id', 'case_old')")
+    assert migrate(conn) == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT value FROM meta").fetchone()[0] == "case_old"
+    assert conn.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
