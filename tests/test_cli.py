@@ -126,3 +126,17 @@ def full_ingest_seconds(tmp_path_factory: pytest.TempPathFactory) -> float:
     started = time.monotonic()
     assert run("ingest", vault, source).returncode == 0
     return time.monotonic() - started
+
+
+def test_report_bundle_then_verify_it_without_passphrase(tmp_path: Path) -> None:
+    vault = tmp_path / "case"
+    run("init", vault)
+    run("ingest", vault, write_csv(tmp_path / "c.csv", comment_rows(10)))
+    item = json.loads(run("items", vault, "--limit", "1").stdout)
+    nothing = run("report", vault, "--kind", "bundle", "--out", tmp_path / "none")
+    assert nothing.returncode == 1 and "nothing to bundle" in nothing.stderr
+    made = run("report", vault, "--kind", "bundle", "--out", tmp_path / "b", "--item", item["id"])
+    assert made.returncode == 0, made.stderr
+    checked = run("verify", tmp_path / "b", env_pass=None)
+    assert checked.returncode == 0 and "Bundle verifies." in checked.stdout
+    assert run("verify", vault).returncode == 0  # the report was logged, and signed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from itertools import pairwise
 
-from haven.ledger import GENESIS, LedgerEntry, merkle_root
+from haven.ledger import GENESIS, LedgerEntry, MerkleTree, merkle_root, verify_inclusion
 from haven.vault import Vault
 
 
@@ -69,3 +69,18 @@ def test_entry_hash_covers_every_field() -> None:
     for key in base:
         changed = {**base, key: 2 if key == "seq" else "changed"}
         assert LedgerEntry.compute_hash(**changed) != reference  # type: ignore[arg-type]
+
+
+def test_inclusion_proofs_verify_for_every_leaf_and_size() -> None:
+    for size in range(1, 20):
+        hashes = [hashlib.sha256(f"{size}-{i}".encode()).hexdigest() for i in range(size)]
+        tree = MerkleTree(hashes)
+        root = tree.root()
+        assert root == merkle_root(hashes)
+        for index in range(size):
+            proof = tree.inclusion_proof(index)
+            assert verify_inclusion(hashes[index], index, size, proof, root)
+            other = (index + 1) % size
+            if other != index:
+                assert not verify_inclusion(hashes[other], index, size, proof, root)
+            assert not verify_inclusion(hashes[index], index, size, proof, "0" * 64)

@@ -27,10 +27,12 @@ from rich.table import Table
 
 from haven import __version__
 from haven.ingest import ingest as run_ingest
+from haven.reports.bundle import default_selection, write_bundle
 from haven.reports.items import ItemFilter, list_items
 from haven.reports.status import case_status
 from haven.vault import Vault, VaultError
 from haven.verify import verify_vault
+from haven.verify_bundle import is_bundle, verify_bundle
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -125,11 +127,19 @@ def ingest(vault: Path, sources: tuple[Path, ...], platform: str | None, as_json
 
 
 @main.command()
-@click.argument("vault", type=click.Path(path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def verify(vault: Path, as_json: bool) -> None:
-    """Recompute the evidence chain of VAULT; exit 0 only if everything holds."""
-    result = verify_vault(vault, read_passphrase())
+def verify(target: Path, as_json: bool) -> None:
+    """Check a vault or an evidence bundle; exit 0 only if everything holds.
+
+    A bundle needs no passphrase and no vault.
+    """
+    if is_bundle(target):
+        result = verify_bundle(target)
+        what = "Bundle"
+    else:
+        result = verify_vault(target, read_passphrase())
+        what = "Vault"
     if as_json:
         click.echo(json.dumps({"ok": result.ok, "passed": result.passed,
                                "failures": result.failures, "notes": result.notes}))
@@ -140,7 +150,7 @@ def verify(vault: Path, as_json: bool) -> None:
             out.print(f"note  {line}", markup=False)
         for line in result.failures:
             err.print(f"FAIL  {line}", markup=False)
-        out.print("Vault verifies." if result.ok else "Vault does NOT verify.")
+        out.print(f"{what} verifies." if result.ok else f"{what} does NOT verify.")
     sys.exit(0 if result.ok else 1)
 
 
@@ -189,6 +199,31 @@ def items(vault: Path, **filters: Any) -> None:
     with opened(vault) as case:
         for row in list_items(case, ItemFilter(**filters)):
             click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("vault", type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["bundle"]), required=True,
+              help="bundle: a portable evidence package anyone can verify.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="A new folder to write into.")
+@click.option("--item", "item_ids", multiple=True, help="Include this item (repeatable).")
+@click.option("--all", "everything", is_flag=True, help="Include every item.")
+def report(vault: Path, kind: str, out_dir: Path, item_ids: tuple[str, ...],
+           everything: bool) -> None:
+    """Write a report from VAULT. Reports only read the vault (and log that they were made)."""
+    with opened(vault) as case:
+        if everything:
+            chosen = [str(r[0]) for r in case.conn.execute("SELECT id FROM items ORDER BY rowid")]
+        else:
+            chosen = list(item_ids) or default_selection(case)
+        try:
+            summary = write_bundle(case, out_dir, chosen)
+        except VaultError as exc:
+            raise click.ClickException(str(exc)) from None
+    out.print(f"Wrote {summary.directory}: {summary.items} items, {summary.files} files, "
+              f"checkpoint over {summary.tree_size} ledger entries.")
+    out.print(f"Anyone can check it, with no passphrase: haven verify {summary.directory}")
 
 
 @main.command()

@@ -112,6 +112,72 @@ def merkle_root(entry_hashes: Sequence[str]) -> str:
     return level[0].hex()
 
 
+class MerkleTree:
+    """RFC 6962 tree over entry hashes, with inclusion proofs so a bundle can carry a slice.
+
+    Subtree hashes are memoised, so proofs for many leaves of one tree cost O(n) in all.
+    """
+
+    def __init__(self, entry_hashes: Sequence[str]) -> None:
+        self._leaves = [_leaf(h) for h in entry_hashes]
+        self._memo: dict[tuple[int, int], bytes] = {}
+
+    def _hash(self, start: int, end: int) -> bytes:
+        if end - start == 1:
+            return self._leaves[start]
+        key = (start, end)
+        if key not in self._memo:
+            split = start + _largest_power_of_two_below(end - start)
+            self._memo[key] = _node(self._hash(start, split), self._hash(split, end))
+        return self._memo[key]
+
+    def root(self) -> str:
+        if not self._leaves:
+            return hashlib.sha256(b"").hexdigest()
+        return self._hash(0, len(self._leaves)).hex()
+
+    def inclusion_proof(self, index: int) -> list[str]:
+        """The audit path of leaf `index` (0-based), RFC 6962 section 2.1.1."""
+        path: list[str] = []
+        start, end = 0, len(self._leaves)
+        while end - start > 1:
+            split = start + _largest_power_of_two_below(end - start)
+            if index < split:
+                path.append(self._hash(split, end).hex())
+                end = split
+            else:
+                path.append(self._hash(start, split).hex())
+                start = split
+        return path[::-1]
+
+
+def _largest_power_of_two_below(n: int) -> int:
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+def verify_inclusion(entry_hash: str, index: int, tree_size: int, proof: Sequence[str],
+                     root: str) -> bool:
+    """Check an audit path (RFC 9162 section 2.1.3.2): the entry is leaf `index` of the tree."""
+    if index >= tree_size:
+        return False
+    fn, sn = index, tree_size - 1
+    value = _leaf(entry_hash)
+    for sibling_hex in proof:
+        sibling = bytes.fromhex(sibling_hex)
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            value = _node(sibling, value)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            value = _node(value, sibling)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and value.hex() == root
+
+
 class Ledger:
     """Appends to and reads the `ledger` and `checkpoints` tables of one vault connection.
 

@@ -159,6 +159,10 @@ class Vault:
     def public_key(self) -> Ed25519PublicKey:
         return Ed25519PublicKey.from_public_bytes(bytes.fromhex(self.meta("public_key") or ""))
 
+    def sign(self, message: bytes) -> bytes:
+        """Sign with the case key (checkpoints, bundle manifests); the key never leaves."""
+        return self._signing_key().sign(message)
+
     def _signing_key(self) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(self.meta("signing_key") or ""))
 
