@@ -140,3 +140,18 @@ def test_report_bundle_then_verify_it_without_passphrase(tmp_path: Path) -> None
     checked = run("verify", tmp_path / "b", env_pass=None)
     assert checked.returncode == 0 and "Bundle verifies." in checked.stdout
     assert run("verify", vault).returncode == 0  # the report was logged, and signed
+
+
+def test_timestamp_command_against_a_local_tsa(tmp_path: Path) -> None:
+    from tsa import local_tsa
+
+    vault = tmp_path / "case"
+    run("init", vault)
+    with local_tsa() as tsa:
+        first = run("timestamp", vault, "--tsa", tsa.url)
+        assert first.returncode == 0, first.stderr
+        assert "vouches that ledger entries 1 to 1 existed" in first.stdout
+        assert "Nothing new" in run("timestamp", vault, "--tsa", tsa.url).stdout
+    down = run("timestamp", vault, "--tsa", "http://127.0.0.1:9/", "--timeout", "2")
+    assert down.returncode == 1 and "did not answer" in down.stderr
+    assert "RFC 3161 timestamps verify" in run("verify", vault).stdout

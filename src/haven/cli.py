@@ -30,6 +30,7 @@ from haven.ingest import ingest as run_ingest
 from haven.reports.bundle import default_selection, write_bundle
 from haven.reports.items import ItemFilter, list_items
 from haven.reports.status import case_status
+from haven.timestamps import TimestampError, timestamp_vault
 from haven.vault import Vault, VaultError
 from haven.verify import verify_vault
 from haven.verify_bundle import is_bundle, verify_bundle
@@ -224,6 +225,25 @@ def report(vault: Path, kind: str, out_dir: Path, item_ids: tuple[str, ...],
     out.print(f"Wrote {summary.directory}: {summary.items} items, {summary.files} files, "
               f"checkpoint over {summary.tree_size} ledger entries.")
     out.print(f"Anyone can check it, with no passphrase: haven verify {summary.directory}")
+
+
+@main.command()
+@click.argument("vault", type=click.Path(path_type=Path))
+@click.option("--tsa", "url", required=True,
+              help="The time-stamping authority's URL (RFC 3161 over HTTP or HTTPS).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait.")
+def timestamp(vault: Path, url: str, timeout: float) -> None:
+    """Get a trusted RFC 3161 timestamp for the newest checkpoint (the only network call)."""
+    with opened(vault) as case:
+        try:
+            stamp = timestamp_vault(case, url, timeout)
+        except TimestampError as exc:
+            raise click.ClickException(str(exc)) from None
+    if stamp is None:
+        out.print("Nothing new to timestamp: the newest checkpoint already has a token.")
+    else:
+        out.print(f"{url} vouches that ledger entries 1 to {stamp.tree_size} existed at "
+                  f"{stamp.gen_time}.")
 
 
 @main.command()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from haven.ledger import GENESIS, LedgerEntry, merkle_root
+from haven.timestamps import TimestampError, check_token, checkpoint_statement, stored_timestamps
 from haven.vault import BlobError, Vault, VaultError
 from haven.vault.records import BLOB_ACTION, RECORD_ACTIONS, record_digest, rows
 
@@ -37,7 +38,7 @@ def verify_vault(directory: Path, passphrase: str) -> VerifyResult:
         result.failures.append(str(exc))
         return result
     with vault:
-        for check in (_pages, _chain, _records, _blobs):
+        for check in (_pages, _chain, _records, _blobs, _timestamps):
             try:
                 check(vault, result)
             except VaultError as exc:  # a damaged page met while reading
@@ -182,3 +183,26 @@ def _blobs(vault: Vault, result: VerifyResult) -> None:
     if strays:
         result.notes.append(f"{strays} blob files were stored by an interrupted run but never "
                             "recorded; they are intact and unused")
+
+
+def _timestamps(vault: Vault, result: VerifyResult) -> None:
+    checkpoints = {c.tree_size: c for c in vault.ledger.checkpoints()}
+    stamps = stored_timestamps(vault)
+    for stamp in stamps:
+        checkpoint = checkpoints.get(stamp.tree_size)
+        where = f"timestamp from {stamp.tsa} for the checkpoint over {stamp.tree_size} entries"
+        if checkpoint is None:
+            result.failures.append(f"{where}: that checkpoint is gone")
+            return
+        try:
+            check_token(stamp.token, checkpoint_statement(checkpoint))
+        except TimestampError as exc:
+            result.failures.append(f"{where}: {exc}")
+            return
+    if stamps:
+        latest = stamps[-1]
+        result.passed.append(f"{len(stamps)} RFC 3161 timestamps verify; the latest says the "
+                             f"first {latest.tree_size} entries existed at {latest.gen_time}")
+    elif checkpoints:
+        result.notes.append("no trusted timestamp yet: run haven timestamp VAULT --tsa URL "
+                            "when online")

@@ -24,6 +24,7 @@ RECORD_ACTIONS: dict[str, str] = {
     "facts": "add fact",
     "findings": "record finding",
     "decisions": "record decision",
+    "timestamps": "record timestamp",
 }
 BLOB_ACTION = "capture blob"
 

@@ -67,6 +67,13 @@ MIGRATIONS: tuple[str, ...] = (
         id TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL, role TEXT
     );
     """,
+    # 3: RFC 3161 timestamp tokens over signed checkpoints.
+    """
+    CREATE TABLE timestamps (
+        id TEXT PRIMARY KEY, tree_size INTEGER NOT NULL REFERENCES checkpoints(tree_size),
+        tsa TEXT NOT NULL, token TEXT NOT NULL, gen_time TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
