@@ -147,11 +147,11 @@ def test_timestamp_command_against_a_local_tsa(tmp_path: Path) -> None:
 
     vault = tmp_path / "case"
     run("init", vault)
+    down = run("timestamp", vault, "--tsa", "http://127.0.0.1:9/", "--timeout", "2")
+    assert down.returncode == 1 and "did not answer" in down.stderr
     with local_tsa() as tsa:
         first = run("timestamp", vault, "--tsa", tsa.url)
         assert first.returncode == 0, first.stderr
         assert "vouches that ledger entries 1 to 1 existed" in first.stdout
         assert "Nothing new" in run("timestamp", vault, "--tsa", tsa.url).stdout
-    down = run("timestamp", vault, "--tsa", "http://127.0.0.1:9/", "--timeout", "2")
-    assert down.returncode == 1 and "did not answer" in down.stderr
     assert "RFC 3161 timestamps verify" in run("verify", vault).stdout
