@@ -155,3 +155,28 @@ def test_timestamp_command_against_a_local_tsa(tmp_path: Path) -> None:
         assert "vouches that ledger entries 1 to 1 existed" in first.stdout
         assert "Nothing new" in run("timestamp", vault, "--tsa", tsa.url).stdout
     assert "RFC 3161 timestamps verify" in run("verify", vault).stdout
+
+
+def test_settings_and_notices(tmp_path: Path) -> None:
+    from haven.model import Finding, Severity
+    from haven.vault import Vault
+
+    vault = tmp_path / "case"
+    run("init", vault)
+    run("ingest", vault, write_csv(tmp_path / "c.csv", comment_rows(3)))
+    with Vault.open(vault, PASSPHRASE) as case:
+        item_id = case.conn.execute("SELECT id FROM items LIMIT 1").fetchone()[0]
+        finding = Finding(item_id, "bounty", Severity.CRITICAL, 1.0, "offers money", "t", "1")
+        case.add_finding(finding)
+        case.add_decision(finding.id, "confirm")
+        case.checkpoint()
+    refused = run("report", vault, "--kind", "notices", "--out", tmp_path / "n")
+    assert refused.returncode == 1 and "haven settings" in refused.stderr
+    assert run("settings", vault, "notifier_name", "Nigar H.").returncode == 0
+    assert run("settings", vault, "notifier_email", "nigar@example.org").returncode == 0
+    shown = run("settings", vault).stdout
+    assert "Nigar H." in shown and "nigar@example.org" in shown
+    made = run("report", vault, "--kind", "notices", "--out", tmp_path / "n")
+    assert made.returncode == 0, made.stderr
+    assert "Nigar H." in next((tmp_path / "n").glob("*.txt")).read_text()
+    assert run("verify", vault).returncode == 0

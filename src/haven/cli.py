@@ -29,6 +29,7 @@ from haven import __version__
 from haven.ingest import ingest as run_ingest
 from haven.reports.bundle import default_selection, write_bundle
 from haven.reports.items import ItemFilter, list_items
+from haven.reports.notices import write_notices
 from haven.reports.status import case_status
 from haven.timestamps import TimestampError, timestamp_vault
 from haven.vault import Vault, VaultError
@@ -204,8 +205,9 @@ def items(vault: Path, **filters: Any) -> None:
 
 @main.command()
 @click.argument("vault", type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(["bundle"]), required=True,
-              help="bundle: a portable evidence package anyone can verify.")
+@click.option("--kind", type=click.Choice(["bundle", "notices"]), required=True,
+              help="bundle: a portable evidence package anyone can verify; "
+                   "notices: DSA Art. 16 takedown notices per platform.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
               help="A new folder to write into.")
 @click.option("--item", "item_ids", multiple=True, help="Include this item (repeatable).")
@@ -214,17 +216,51 @@ def report(vault: Path, kind: str, out_dir: Path, item_ids: tuple[str, ...],
            everything: bool) -> None:
     """Write a report from VAULT. Reports only read the vault (and log that they were made)."""
     with opened(vault) as case:
-        if everything:
-            chosen = [str(r[0]) for r in case.conn.execute("SELECT id FROM items ORDER BY rowid")]
-        else:
-            chosen = list(item_ids) or default_selection(case)
         try:
-            summary = write_bundle(case, out_dir, chosen)
+            if kind == "notices":
+                notices = write_notices(case, out_dir)
+            else:
+                rows = case.conn.execute("SELECT id FROM items ORDER BY rowid")
+                chosen = ([str(r[0]) for r in rows] if everything
+                          else list(item_ids) or default_selection(case))
+                summary = write_bundle(case, out_dir, chosen)
         except VaultError as exc:
             raise click.ClickException(str(exc)) from None
+    if kind == "notices":
+        out.print(f"Wrote notices for {', '.join(notices.platforms)} ({notices.items} items) "
+                  f"to {notices.directory}: a .txt to paste and a .json per platform.")
+        if notices.without_url:
+            out.print(f"{notices.without_url} confirmed items have no URL and are not in any "
+                      "notice.")
+        return
     out.print(f"Wrote {summary.directory}: {summary.items} items, {summary.files} files, "
               f"checkpoint over {summary.tree_size} ledger entries.")
     out.print(f"Anyone can check it, with no passphrase: haven verify {summary.directory}")
+
+
+SETTINGS = {
+    "notifier_name": "the name that signs takedown notices (DSA Art. 16(2)(c))",
+    "notifier_email": "the email address for notices and platform replies",
+    "representative": "an NGO or lawyer sending notices for the persons concerned",
+    "represented": "who the representative acts for (default: the persons concerned)",
+    "case_title": "a title for reports",
+}
+
+
+@main.command()
+@click.argument("vault", type=click.Path(path_type=Path))
+@click.argument("name", required=False, type=click.Choice(sorted(SETTINGS)))
+@click.argument("value", required=False)
+def settings(vault: Path, name: str | None, value: str | None) -> None:
+    """Show the case settings, or set NAME to VALUE."""
+    with opened(vault) as case:
+        if name and value is not None:
+            case.set_setting(name, value)
+            case.checkpoint()
+        current = case.settings()
+    for key, meaning in SETTINGS.items():
+        if name in (None, key):
+            out.print(f"{key:16} {current.get(key, '(not set)')}   [dim]{meaning}[/dim]")
 
 
 @main.command()

@@ -156,6 +156,21 @@ class Vault:
     def case_id(self) -> str:
         return self.meta("case_id") or ""
 
+    def setting(self, name: str) -> str | None:
+        """A case setting (e.g. the notifier's name for takedown notices), or None."""
+        return self.meta(f"setting.{name}")
+
+    def settings(self) -> dict[str, str]:
+        rows = self.conn.execute("SELECT key, value FROM meta WHERE key LIKE 'setting.%'")
+        return {str(key).removeprefix("setting."): str(value) for key, value in rows}
+
+    def set_setting(self, name: str, value: str) -> None:
+        """Change a case setting; the change is logged (the value's digest, not the value)."""
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                              (f"setting.{name}", value))
+            self.ledger.append("change setting", f"setting.{name}", sha256_hex(value.encode()))
+
     def public_key(self) -> Ed25519PublicKey:
         return Ed25519PublicKey.from_public_bytes(bytes.fromhex(self.meta("public_key") or ""))
 
