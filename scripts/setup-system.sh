@@ -2,7 +2,7 @@
 # Debian packages Haven needs beyond Python's wheels. Installs only what is missing, so it is
 # quick on a machine that has them and needs root (or sudo) only the first time.
 set -euo pipefail
-packages=()
+packages=(poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
