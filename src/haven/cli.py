@@ -29,6 +29,7 @@ from haven import __version__
 from haven.ingest import ingest as run_ingest
 from haven.reports.bundle import default_selection, write_bundle
 from haven.reports.evidence import write_evidence_report
+from haven.reports.export import write_export
 from haven.reports.items import ItemFilter, list_items
 from haven.reports.notices import write_notices
 from haven.reports.status import case_status
@@ -206,27 +207,35 @@ def items(vault: Path, **filters: Any) -> None:
 
 @main.command()
 @click.argument("vault", type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(["bundle", "notices", "evidence"]), required=True,
+@click.option("--kind", type=click.Choice(["bundle", "notices", "evidence", "export"]),
+              required=True,
               help="bundle: a portable evidence package anyone can verify; "
                    "notices: DSA Art. 16 takedown notices per platform; "
-                   "evidence: the report for an NGO, lawyer or asylum case.")
-@click.option("--format", "file_format", type=click.Choice(["html", "pdf"]), default="html",
-              show_default=True, help="For --kind evidence.")
+                   "evidence: the report for an NGO, lawyer or asylum case; "
+                   "export: items and findings for spreadsheets and other tools.")
+@click.option("--format", "file_format", type=click.Choice(["html", "pdf", "csv", "jsonl"]),
+              help="evidence: html (default) or pdf; export: csv (default) or jsonl.")
 @click.option("--lang", type=click.Choice(["en", "az", "ru"]), default="en", show_default=True,
               help="Language of the evidence report.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
               help="A new folder to write into.")
 @click.option("--item", "item_ids", multiple=True, help="Include this item (repeatable).")
 @click.option("--all", "everything", is_flag=True, help="Include every item.")
-def report(vault: Path, kind: str, file_format: str, lang: str, out_dir: Path,
+def report(vault: Path, kind: str, file_format: str | None, lang: str, out_dir: Path,
            item_ids: tuple[str, ...], everything: bool) -> None:
     """Write a report from VAULT. Reports only read the vault (and log that they were made)."""
     with opened(vault) as case:
         try:
-            if kind == "evidence":
-                target = (out_dir if out_dir.suffix.lower() in (".html", ".pdf")
-                          else out_dir / f"evidence-{lang}.{file_format}")
-                written = write_evidence_report(case, target, lang, file_format)
+            if kind in ("evidence", "export"):
+                default = "html" if kind == "evidence" else "csv"
+                chosen_format = file_format or default
+                stem = f"evidence-{lang}" if kind == "evidence" else "export"
+                target = (out_dir if out_dir.suffix.lower() == f".{chosen_format}"
+                          else out_dir / f"{stem}.{chosen_format}")
+                if kind == "evidence":
+                    written = write_evidence_report(case, target, lang, chosen_format)
+                else:
+                    written = write_export(case, target, chosen_format)
             elif kind == "notices":
                 notices = write_notices(case, out_dir)
             else:
@@ -236,8 +245,8 @@ def report(vault: Path, kind: str, file_format: str, lang: str, out_dir: Path,
                 summary = write_bundle(case, out_dir, chosen)
         except VaultError as exc:
             raise click.ClickException(str(exc)) from None
-    if kind == "evidence":
-        out.print(f"Wrote the evidence report {written}.")
+    if kind in ("evidence", "export"):
+        out.print(f"Wrote {written}.")
         return
     if kind == "notices":
         out.print(f"Wrote notices for {', '.join(notices.platforms)} ({notices.items} items) "
