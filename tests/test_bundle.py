@@ -109,3 +109,22 @@ def test_edited_manifest_fails_even_if_consistent(bundle: Path) -> None:
 def test_nothing_selected_is_a_clear_error(vault: Vault, tmp_path: Path) -> None:
     with pytest.raises(VaultError, match="nothing to bundle"):
         write_bundle(vault, tmp_path / "b", default_selection(vault))
+
+
+def test_bundle_carries_a_trusted_timestamp(vault: Vault, tmp_path: Path) -> None:
+    from haven.timestamps import timestamp_vault
+
+    from tsa import local_tsa
+
+    ingest(vault, [write_csv(tmp_path / "c.csv", comment_rows(5))])
+    item_id = vault.conn.execute("SELECT id FROM items LIMIT 1").fetchone()[0]
+    with local_tsa() as tsa:
+        stamp = timestamp_vault(vault, tsa.url)
+    assert stamp is not None
+    write_bundle(vault, tmp_path / "b", [item_id])
+    meta = json.loads((tmp_path / "b" / "bundle.json").read_text())
+    assert meta["checkpoint"]["tree_size"] == stamp.tree_size
+    assert (tmp_path / "b" / "checkpoint.tsr").read_bytes() == stamp.token
+    result = verify_bundle(tmp_path / "b")
+    assert result.ok, result.failures
+    assert any("RFC 3161 timestamp" in line for line in result.passed)

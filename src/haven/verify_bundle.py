@@ -25,6 +25,7 @@ from haven.reports.bundle import (
     SIGNATURE,
     public_key_fingerprint,
 )
+from haven.timestamps import TimestampError, check_token, checkpoint_statement
 from haven.vault.records import record_digest
 from haven.verify import VerifyResult
 
@@ -80,6 +81,15 @@ def _verify(directory: Path, result: VerifyResult) -> None:
         result.failures.append(f"{directory / 'bundle.json'}: the checkpoint signature does not "
                                "verify")
         return
+    stamp = meta.get("timestamp")
+    if stamp:
+        try:
+            check_token((directory / stamp["token"]).read_bytes(), checkpoint_statement(checkpoint))
+        except TimestampError as exc:
+            result.failures.append(f"{directory / stamp['token']}: {exc}")
+            return
+        result.passed.append(f"an RFC 3161 timestamp from {stamp['tsa']} dates the checkpoint "
+                             f"to {stamp['gen_time']}")
     entries = _ledger(directory, checkpoint, result)
     if entries is None:
         return

@@ -22,7 +22,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 
 from haven import __version__
-from haven.ledger import LedgerEntry, MerkleTree, utc_now
+from haven.ledger import Checkpoint, LedgerEntry, MerkleTree, utc_now
+from haven.timestamps import Timestamp, stored_timestamps
 from haven.vault import Vault, VaultError
 from haven.vault.records import record_digest
 
@@ -31,6 +32,7 @@ FORMAT_VERSION = 1
 MANIFEST = "MANIFEST.sha256"
 SIGNATURE = "MANIFEST.sig"
 PUBLIC_KEY = "public_key.pem"
+TOKEN = "checkpoint.tsr"
 FILES = "files"
 
 README = """\
@@ -49,6 +51,11 @@ What is inside
                     against the signed checkpoint in bundle.json.
 - bundle.json       the checkpoint (tree size, Merkle root, time, Ed25519 signature).
 - public_key.pem    the case's Ed25519 public key (fingerprint {fingerprint}).
+- checkpoint.tsr    if present: an RFC 3161 timestamp token over the checkpoint statement
+                    ("haven checkpoint v1", tree size, root, time, one per line, each ending
+                    in a newline), from the authority named in bundle.json. Check it with
+                    openssl ts -verify -in checkpoint.tsr -token_in -data STATEMENT_FILE
+                        -CAfile THE_TSA_CA.pem
 - MANIFEST.sha256   SHA-256 of every other file; MANIFEST.sig is its Ed25519 signature.
 
 Verify with standard tools (from inside this folder)
@@ -199,6 +206,18 @@ def public_key_fingerprint(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def _choose_checkpoint(vault: Vault, needed: int) -> tuple[Checkpoint, Timestamp | None]:
+    """The newest timestamped checkpoint that covers entry `needed`, else the newest one.
+
+    A trusted timestamp in the bundle lets a third party date the evidence without the vault.
+    """
+    checkpoints = {c.tree_size: c for c in vault.ledger.checkpoints()}
+    for stamp in reversed(stored_timestamps(vault)):
+        if stamp.tree_size >= needed and stamp.tree_size in checkpoints:
+            return checkpoints[stamp.tree_size], stamp
+    return vault.ledger.checkpoints()[-1], None
+
+
 def write_bundle(vault: Vault, out: Path, item_ids: Sequence[str]) -> BundleSummary:
     """Write a bundle of `item_ids` to `out` (a new or empty directory)."""
     if not item_ids:
@@ -207,7 +226,6 @@ def write_bundle(vault: Vault, out: Path, item_ids: Sequence[str]) -> BundleSumm
     if out.exists() and any(out.iterdir()):
         raise VaultError(f"{out}: exists and is not empty; choose a new folder")
     vault.checkpoint()
-    checkpoint = vault.ledger.checkpoints()[-1]
     tmp = out.with_name(out.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / FILES).mkdir(parents=True)
@@ -216,13 +234,15 @@ def write_bundle(vault: Vault, out: Path, item_ids: Sequence[str]) -> BundleSumm
     findings = [f for item_id in dict.fromkeys(item_ids) for f in writer.findings(item_id)]
     init = next(vault.ledger.entries())
     writer.entries[init.object_id] = init
+    checkpoint, stamp = _choose_checkpoint(vault, max(e.seq for e in writer.entries.values()))
     hashes = [e.entry_hash for e in vault.ledger.entries()][: checkpoint.tree_size]
     tree = MerkleTree(hashes)
     ledger_rows = [
         {"entry": entry.__dict__, "proof": tree.inclusion_proof(entry.seq - 1)}
         for entry in sorted(writer.entries.values(), key=lambda e: e.seq)
-        if entry.seq <= checkpoint.tree_size
     ]
+    if stamp is not None:
+        (tmp / TOKEN).write_bytes(stamp.token)
     _write_jsonl(tmp / "items.jsonl", items)
     _write_jsonl(tmp / "findings.jsonl", findings)
     _write_jsonl(tmp / "ledger.jsonl", ledger_rows)
@@ -239,6 +259,8 @@ def write_bundle(vault: Vault, out: Path, item_ids: Sequence[str]) -> BundleSumm
         "tool": f"haven {__version__}",
         "public_key": raw.hex(),
         "checkpoint": checkpoint.__dict__,
+        "timestamp": {"tsa": stamp.tsa, "gen_time": stamp.gen_time, "token": TOKEN}
+        if stamp else None,
         "items": len(items),
     }
     (tmp / "bundle.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
