@@ -98,8 +98,11 @@ def notifier(vault: Vault) -> dict[str, Any]:
     return result
 
 
-def build_notices(vault: Vault) -> dict[str, dict[str, Any]]:
-    """The notices, per platform, as plain data."""
+def build_notices(vault: Vault) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The notices per platform as plain data, and the confirmed items no notice can carry.
+
+    A platform whose confirmed items all lack a URL gets no notice: Art. 16(2)(b) needs one.
+    """
     sender = notifier(vault)
     legal = _data("legal.json")
     by_item: dict[str, dict[str, Any]] = {}
@@ -117,6 +120,7 @@ def build_notices(vault: Vault) -> dict[str, dict[str, Any]]:
             "why_illegal": legal.get(row["kind"], ""),
         })
     notices: dict[str, dict[str, Any]] = {}
+    unlocated: list[str] = []
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in by_item.values():
         item["art18_threat_to_life"] = any(f["kind"] in LIFE_THREAT_KINDS
@@ -125,6 +129,9 @@ def build_notices(vault: Vault) -> dict[str, dict[str, Any]]:
     for platform, items in sorted(grouped.items()):
         policy = platform_policy(platform)
         with_url = [i for i in items if i["url"]]
+        if not with_url:
+            unlocated += [i["item_id"] for i in items]
+            continue
         notices[platform] = {
             "platform": platform,
             "policy_name": policy["policy_name"],
@@ -137,7 +144,7 @@ def build_notices(vault: Vault) -> dict[str, dict[str, Any]]:
             "art18_threat_to_life": any(i["art18_threat_to_life"] for i in with_url),
             "good_faith_statement": GOOD_FAITH,
         }
-    return notices
+    return notices, unlocated
 
 
 def render_text(notice: dict[str, Any]) -> str:
@@ -188,7 +195,7 @@ def render_text(notice: dict[str, Any]) -> str:
 
 def write_notices(vault: Vault, out: Path) -> NoticeSet:
     """Write `<platform>.txt` and `<platform>.json` for every platform with confirmed items."""
-    notices = build_notices(vault)
+    notices, unlocated = build_notices(vault)
     if not notices:
         raise VaultError("no confirmed findings: confirm findings in review before making "
                          "notices")
@@ -205,7 +212,6 @@ def write_notices(vault: Vault, out: Path) -> NoticeSet:
         vault.ledger.append("make report notices", f"report_{utc_now()}",
                             sha256_hex("".join(digests).encode()))
     vault.checkpoint()
-    return NoticeSet(
-        out, list(notices), sum(len(n["items"]) for n in notices.values()),
-        sum(len(n["items_without_url"]) for n in notices.values()),
-    )
+    without_url = len(unlocated) + sum(len(n["items_without_url"]) for n in notices.values())
+    return NoticeSet(out, list(notices), sum(len(n["items"]) for n in notices.values()),
+                     without_url)
