@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from haven.model import Severity
+from haven.reports.triage import triage_queue
 from haven.vault import Vault
 
 
@@ -49,5 +50,9 @@ def case_status(vault: Vault) -> dict[str, Any]:
         "ledger_entries": scalar("SELECT count(*) FROM ledger"),
         "last_checkpoint": {"entries": last[0], "time": last[1]} if last else None,
         "needs_review": {"skipped_inputs": len(skipped), "findings": unreviewed_findings(vault)},
+        "critical": [
+            {k: row[k] for k in ("finding_id", "item_id", "kind", "explanation", "url")}
+            for row in triage_queue(vault, limit=10) if row["severity"] == "critical"
+        ],
         "skipped": skipped,
     }
