@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from haven.ingest import UNKNOWN_TYPE
+
 from conftest import PASSPHRASE, comment_rows, write_csv
 
 HAVEN = [sys.executable, "-m", "haven"]
@@ -73,7 +75,7 @@ def test_skipped_input_gives_one_line_per_problem_and_exit_1(tmp_path: Path) -> 
     assert errors == [
         f"skipped: {bad}:line 6: time 'not-a-time' is not ISO 8601 (like "
         "2024-05-01T14:30:00+04:00)",
-        f"skipped: {unknown}: unknown source type (not CSV, JSONL, a photo or a video)",
+        f"skipped: {unknown}: {UNKNOWN_TYPE}",
     ]
     assert "4 new items" in result.stdout
     status = json.loads(run("status", vault, "--json").stdout)

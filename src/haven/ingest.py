@@ -19,18 +19,20 @@ from haven.model import Item, Problem, SourceRef, stable_id
 from haven.vault import Vault
 
 BATCH = 500
+UNKNOWN_TYPE = ("unknown source type (not a platform or chat export, CSV, JSONL, web archive, "
+                "photo or video)")
 
 
 class Progress(Protocol):
-    """Where ingest reports how far it got (a progress bar in the CLI, nothing in tests)."""
+    """Where long work reports how far it got (a progress bar in the CLI, nothing in tests)."""
 
-    def start(self, path: Path, total: int | None) -> None: ...
+    def start(self, label: str, total: int | None) -> None: ...
 
     def advance(self, records: int) -> None: ...
 
 
-class _Silent:
-    def start(self, path: Path, total: int | None) -> None:
+class SilentProgress:
+    def start(self, label: str, total: int | None) -> None:
         pass
 
     def advance(self, records: int) -> None:
@@ -74,7 +76,7 @@ def ingest(
 ) -> IngestReport:
     """Ingest every source under `paths` into `vault`; return counts and the problems met."""
     report = IngestReport()
-    sink = progress or _Silent()
+    sink = progress or SilentProgress()
     try:
         for entry in expand(paths):
             if isinstance(entry, Problem):
@@ -88,6 +90,11 @@ def ingest(
 
 def _record_problem(vault: Vault, report: IngestReport, problem: Problem) -> None:
     report.problems.append(problem)
+    record_problem(vault, problem)
+
+
+def record_problem(vault: Vault, problem: Problem) -> None:
+    """Keep a problem in the vault (and the ledger), so that status can show it later."""
     vault.add_record(
         "problems",
         {
@@ -110,7 +117,7 @@ def _ingest_file(
     if importer is None:
         _record_problem(
             vault, report,
-            Problem(path, "", "unknown source type (not CSV, JSONL, a photo or a video)"),
+            Problem(path, "", UNKNOWN_TYPE),
         )
         return
     try:
@@ -119,7 +126,7 @@ def _ingest_file(
         _record_problem(vault, report, Problem(path, "", f"cannot read ({exc.strerror})"))
         return
     report.files += 1
-    sink.start(path, importer.estimate(path))
+    sink.start(path.name, importer.estimate(path))
     records = importer.read(path, source, platform)
     while True:
         with vault.transaction():

@@ -10,9 +10,23 @@ from pathlib import Path
 
 from haven.importers.base import SNIFF_BYTES, Importer
 from haven.importers.media_files import MediaFileImporter
+from haven.importers.meta import MetaExportImporter, MetaHtmlExportImporter
 from haven.importers.tabular import CsvImporter, JsonlImporter
+from haven.importers.telegram import TelegramExportImporter
+from haven.importers.twitter import TwitterArchiveImporter
+from haven.importers.whatsapp import WhatsAppChatImporter
 
-IMPORTERS: tuple[Importer, ...] = (JsonlImporter(), CsvImporter(), MediaFileImporter())
+# Platform exports first: a Meta or Telegram JSON file must not be taken for generic JSONL.
+IMPORTERS: tuple[Importer, ...] = (
+    MetaExportImporter(),
+    MetaHtmlExportImporter(),
+    TelegramExportImporter(),
+    TwitterArchiveImporter(),
+    WhatsAppChatImporter(),
+    JsonlImporter(),
+    CsvImporter(),
+    MediaFileImporter(),
+)
 
 
 def importer_for(path: Path) -> Importer | None:
