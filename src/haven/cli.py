@@ -69,10 +69,10 @@ class BarProgress:
         self._progress = progress
         self._task: Any = None
 
-    def start(self, path: Path, total: int | None) -> None:
+    def start(self, label: str, total: int | None) -> None:
         if self._task is not None:
             self._progress.update(self._task, visible=False)
-        self._task = self._progress.add_task(path.name[:40], total=total)
+        self._task = self._progress.add_task(label[:40], total=total)
 
     def advance(self, records: int) -> None:
         self._progress.advance(self._task, records)
