@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from haven.importers import Importer, importer_for
+from haven.archives import ArchiveError, extract, is_archive
+from haven.importers import importer_for
+from haven.importers.base import SNIFF_BYTES
 from haven.model import Item, Problem, SourceRef, stable_id
+from haven.tempdirs import private_dir
 from haven.vault import Vault
 
 BATCH = 500
+ARCHIVE_VERSION = "1"
 UNKNOWN_TYPE = ("unknown source type (not a platform or chat export, CSV, JSONL, web archive, "
                 "photo or video)")
 
@@ -107,27 +111,30 @@ def record_problem(vault: Vault, problem: Problem) -> None:
 
 
 def _ingest_file(
-    vault: Vault, path: Path, platform: str | None, sink: Progress, report: IngestReport
+    vault: Vault, path: Path, platform: str | None, sink: Progress, report: IngestReport,
+    shown: str | None = None,
 ) -> None:
+    """Ingest one file; `shown` names it in problems and provenance (an archive member)."""
+    name = Path(shown) if shown else path
     try:
         importer = importer_for(path)
+        if importer is None:
+            with path.open("rb") as handle:
+                head = handle.read(SNIFF_BYTES)
+            if is_archive(head, path):
+                _ingest_archive(vault, path, platform, sink, report, name)
+            else:
+                _record_problem(vault, report, Problem(name, "", UNKNOWN_TYPE))
+            return
+        source, source_id = _store_source(vault, path, importer.name, importer.version, shown)
     except OSError as exc:
-        _record_problem(vault, report, Problem(path, "", f"cannot read ({exc.strerror})"))
-        return
-    if importer is None:
-        _record_problem(
-            vault, report,
-            Problem(path, "", UNKNOWN_TYPE),
-        )
-        return
-    try:
-        source, source_id = _store_source(vault, path, importer)
-    except OSError as exc:
-        _record_problem(vault, report, Problem(path, "", f"cannot read ({exc.strerror})"))
+        _record_problem(vault, report, Problem(name, "", f"cannot read ({exc.strerror})"))
         return
     report.files += 1
-    sink.start(path.name, importer.estimate(path))
+    sink.start(name.name, importer.estimate(path))
     records = importer.read(path, source, platform)
+    if shown:
+        records = _renamed(records, path, shown)
     while True:
         with vault.transaction():
             done = _store_batch(vault, records, source_id, report, sink)
@@ -135,18 +142,48 @@ def _ingest_file(
             return
 
 
-def _store_source(vault: Vault, path: Path, importer: Importer) -> tuple[SourceRef, str]:
+def _renamed(records: Iterator[Item | Problem], path: Path,
+             shown: str) -> Iterator[Item | Problem]:
+    """Problems about an unpacked member name the member inside its archive, not a temp path."""
+    for record in records:
+        if isinstance(record, Problem) and record.path == path:
+            yield Problem(Path(shown), record.record, record.message)
+        else:
+            yield record
+
+
+def _ingest_archive(vault: Vault, path: Path, platform: str | None, sink: Progress,
+                    report: IngestReport, name: Path) -> None:
+    """Unpack safely outside the vault, keep the archive as evidence, ingest each member."""
+    with private_dir("haven-unpack-") as tmp:
+        try:
+            members = extract(path, tmp,
+                              leave_packed=lambda inner: importer_for(inner) is not None)
+        except ArchiveError as exc:
+            _record_problem(vault, report, Problem(name, exc.member, f"archive refused: "
+                                                                     f"{exc.reason}"))
+            return
+        _store_source(vault, path, "archive", ARCHIVE_VERSION, str(name) if name != path
+                      else None)
+        report.files += 1
+        for member in sorted(members):
+            relative = member.relative_to(tmp).as_posix()
+            _ingest_file(vault, member, platform, sink, report, shown=f"{name}!{relative}")
+
+
+def _store_source(vault: Vault, path: Path, importer: str, version: str,
+                  shown: str | None = None) -> tuple[SourceRef, str]:
     sha256, size = vault.add_blob_file(path)
-    source_id = stable_id("so_", sha256, importer.name)
+    source_id = stable_id("so_", sha256, importer)
     vault.add_record(
         "sources",
         {
             "id": source_id,
             "sha256": sha256,
-            "path": str(path.resolve()),
+            "path": shown or str(path.resolve()),
             "size": size,
-            "importer": importer.name,
-            "importer_version": importer.version,
+            "importer": importer,
+            "importer_version": version,
         },
     )
     return SourceRef(path=path, sha256=sha256), source_id

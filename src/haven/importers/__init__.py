@@ -11,13 +11,18 @@ from pathlib import Path
 from haven.importers.base import SNIFF_BYTES, Importer
 from haven.importers.media_files import MediaFileImporter
 from haven.importers.meta import MetaExportImporter, MetaHtmlExportImporter
+from haven.importers.screenshot import ScreenshotImporter
 from haven.importers.tabular import CsvImporter, JsonlImporter
 from haven.importers.telegram import TelegramExportImporter
 from haven.importers.twitter import TwitterArchiveImporter
+from haven.importers.warc import WarcImporter
 from haven.importers.whatsapp import WhatsAppChatImporter
 
-# Platform exports first: a Meta or Telegram JSON file must not be taken for generic JSONL.
+# The specific before the generic: a WACZ is a zip, a screenshot is an image, a Meta or
+# Telegram JSON file must not be taken for generic JSONL.
 IMPORTERS: tuple[Importer, ...] = (
+    WarcImporter(),
+    ScreenshotImporter(),
     MetaExportImporter(),
     MetaHtmlExportImporter(),
     TelegramExportImporter(),
