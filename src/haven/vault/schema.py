@@ -74,6 +74,12 @@ MIGRATIONS: tuple[str, ...] = (
         tsa TEXT NOT NULL, token TEXT NOT NULL, gen_time TEXT NOT NULL
     );
     """,
+    # 4: indexes for the web UI's spread chart, thread context and item list.
+    """
+    CREATE INDEX items_day_platform ON items(substr(time, 1, 10), platform);
+    CREATE INDEX items_parent ON items(parent_url);
+    CREATE INDEX items_time ON items(time);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
