@@ -23,13 +23,17 @@ class ItemFilter:
     limit: int | None = None
 
 
+# Filter, order and cut first; only then look up parents and sources for the rows kept.
+_PAGE = "SELECT i.rowid AS rid FROM items i LEFT JOIN authors a ON a.id = i.author_id"
+_ORDER = " ORDER BY i.time IS NULL, i.time, i.rowid"
 _QUERY = """
 SELECT i.id, i.kind, i.platform, i.url, a.handle, a.name, i.time, i.text, i.parent_url,
-       p.id, i.media, i.extra, s.path, s.sha256, i.source_record
-FROM items i
+       (SELECT p.id FROM items p WHERE p.url = i.parent_url LIMIT 1), i.media, i.extra, s.path,
+       s.sha256, i.source_record
+FROM ({page}) AS page
+JOIN items i ON i.rowid = page.rid
 LEFT JOIN authors a ON a.id = i.author_id
 JOIN sources s ON s.id = i.source_id
-LEFT JOIN items p ON p.id = (SELECT id FROM items WHERE url = i.parent_url LIMIT 1)
 """
 
 
@@ -54,11 +58,11 @@ def list_items(vault: Vault, where: ItemFilter | None = None) -> Iterator[dict[s
     if where.until is not None:
         clauses.append("i.time < ?")
         params.append(where.until)
-    query = _QUERY + (" WHERE " + " AND ".join(clauses) if clauses else "")
-    query += " ORDER BY i.time IS NULL, i.time, i.rowid"
+    page = _PAGE + (" WHERE " + " AND ".join(clauses) if clauses else "") + _ORDER
     if where.limit is not None:
-        query += " LIMIT ?"
+        page += " LIMIT ?"
         params.append(where.limit)
+    query = _QUERY.format(page=page) + _ORDER
     for row in vault.conn.execute(query, params):
         (item_id, kind, platform, url, handle, name, time, text, parent_url, parent_id,
          media, extra, source_path, source_sha, record) = row
