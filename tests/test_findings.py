@@ -51,3 +51,27 @@ def test_migrations_bring_an_old_schema_forward_keeping_data() -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT value FROM meta").fetchone()[0] == "case_old"
     assert conn.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
+
+
+def test_queue_order_learns_from_reviewer_decisions(vault: Vault, tmp_path: Path) -> None:
+    from haven.reports.triage import triage_queue
+
+    rows = []
+    for i in range(40):
+        idiom = i % 2 == 0
+        text = (f"I would kill for that cake recipe {i}" if idiom
+                else f"we will find you and kill you {i}")
+        rows.append({"platform": "facebook", "url": f"https://e.org/{i}", "author": f"a{i}",
+                     "time": "", "text": text, "parent_url": ""})
+    ingest(vault, [write_csv(tmp_path / "c.csv", rows)])
+    ids = {r[1]: r[0] for r in vault.conn.execute("SELECT id, url FROM items")}
+    for i in range(40):
+        finding = finding_for(ids[f"https://e.org/{i}"])
+        vault.add_finding(finding)
+        if i < 30:  # reviewers rejected the cake idioms and confirmed the threats
+            vault.add_decision(finding.id, "reject" if i % 2 == 0 else "confirm")
+    plain = triage_queue(vault, learn=False)
+    learned = triage_queue(vault, limit=5)
+    assert len(plain) == 10 and len(learned) == 5
+    assert all("cake" not in row["text"] for row in learned)
+    assert all(row["learned"] is not None and row["learned"] > 0.5 for row in learned)

@@ -30,6 +30,7 @@ from haven.ingest import ingest as run_ingest
 from haven.reports.bundle import default_selection, write_bundle
 from haven.reports.evidence import write_evidence_report
 from haven.reports.export import write_export
+from haven.reports.hashes import write_hash_list
 from haven.reports.items import ItemFilter, list_items
 from haven.reports.notices import write_notices
 from haven.reports.status import case_status
@@ -37,6 +38,7 @@ from haven.timestamps import TimestampError, timestamp_vault
 from haven.vault import Vault, VaultError
 from haven.verify import verify_vault
 from haven.verify_bundle import is_bundle, verify_bundle
+from haven.web.serve import serve_command
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -180,6 +182,9 @@ def status(vault: Path, as_json: bool) -> None:
     waiting = state["needs_review"]["findings"]
     if any(waiting.values()):
         out.print("Needs review: " + ", ".join(f"{n} {sev}" for sev, n in waiting.items() if n))
+        for row in state["critical"]:
+            out.print(f"  [red]CRITICAL[/red] {row['kind']}: {row['explanation']}")
+            out.print(f"           {row['url'] or row['item_id']}", markup=False)
     if state["skipped"]:
         out.print(f"Skipped inputs ({len(state['skipped'])}):")
         for row in state["skipped"]:
@@ -207,14 +212,17 @@ def items(vault: Path, **filters: Any) -> None:
 
 @main.command()
 @click.argument("vault", type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(["bundle", "notices", "evidence", "export"]),
+@click.option("--kind", type=click.Choice(["bundle", "notices", "evidence", "export", "hashes"]),
               required=True,
               help="bundle: a portable evidence package anyone can verify; "
                    "notices: DSA Art. 16 takedown notices per platform; "
                    "evidence: the report for an NGO, lawyer or asylum case; "
-                   "export: items and findings for spreadsheets and other tools.")
-@click.option("--format", "file_format", type=click.Choice(["html", "pdf", "csv", "jsonl"]),
-              help="evidence: html (default) or pdf; export: csv (default) or jsonl.")
+                   "export: items and findings for spreadsheets and other tools; "
+                   "hashes: the protected media's hash list for sharing.")
+@click.option("--format", "file_format",
+              type=click.Choice(["html", "pdf", "csv", "jsonl", "threatexchange", "hma"]),
+              help="evidence: html (default) or pdf; export: csv (default) or jsonl; "
+                   "hashes: threatexchange (default), hma or csv.")
 @click.option("--lang", type=click.Choice(["en", "az", "ru"]), default="en", show_default=True,
               help="Language of the evidence report.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
@@ -226,16 +234,23 @@ def report(vault: Path, kind: str, file_format: str | None, lang: str, out_dir: 
     """Write a report from VAULT. Reports only read the vault (and log that they were made)."""
     with opened(vault) as case:
         try:
-            if kind in ("evidence", "export"):
-                default = "html" if kind == "evidence" else "csv"
-                chosen_format = file_format or default
-                stem = f"evidence-{lang}" if kind == "evidence" else "export"
-                target = (out_dir if out_dir.suffix.lower() == f".{chosen_format}"
-                          else out_dir / f"{stem}.{chosen_format}")
+            if kind in ("evidence", "export", "hashes"):
+                chosen_format = file_format or DEFAULT_FORMATS[kind]
+                if chosen_format not in KIND_FORMATS[kind]:
+                    raise VaultError(f"--kind {kind} takes --format "
+                                     f"{' or '.join(KIND_FORMATS[kind])}")
+                stem = {"evidence": f"evidence-{lang}", "export": "export",
+                        "hashes": "protected-hashes"}[kind]
+                suffix = {"threatexchange": "txt", "hma": "jsonl"}.get(chosen_format,
+                                                                       chosen_format)
+                target = (out_dir if out_dir.suffix.lower() == f".{suffix}"
+                          else out_dir / f"{stem}.{suffix}")
                 if kind == "evidence":
                     written = write_evidence_report(case, target, lang, chosen_format)
-                else:
+                elif kind == "export":
                     written = write_export(case, target, chosen_format)
+                else:
+                    written = write_hash_list(case, target, chosen_format)
             elif kind == "notices":
                 notices = write_notices(case, out_dir)
             else:
@@ -245,7 +260,7 @@ def report(vault: Path, kind: str, file_format: str | None, lang: str, out_dir: 
                 summary = write_bundle(case, out_dir, chosen)
         except VaultError as exc:
             raise click.ClickException(str(exc)) from None
-    if kind in ("evidence", "export"):
+    if kind in ("evidence", "export", "hashes"):
         out.print(f"Wrote {written}.")
         return
     if kind == "notices":
@@ -259,6 +274,10 @@ def report(vault: Path, kind: str, file_format: str | None, lang: str, out_dir: 
               f"checkpoint over {summary.tree_size} ledger entries.")
     out.print(f"Anyone can check it, with no passphrase: haven verify {summary.directory}")
 
+
+DEFAULT_FORMATS = {"evidence": "html", "export": "csv", "hashes": "threatexchange"}
+KIND_FORMATS = {"evidence": ("html", "pdf"), "export": ("csv", "jsonl"),
+                "hashes": ("threatexchange", "hma", "csv")}
 
 SETTINGS = {
     "notifier_name": "the name that signs takedown notices (DSA Art. 16(2)(c))",
@@ -287,6 +306,192 @@ def settings(vault: Path, name: str | None, value: str | None) -> None:
 
 @main.command()
 @click.argument("vault", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--keep-original", is_flag=True,
+              help="Also keep the original, encrypted in the vault (default: hashes only).")
+def protect(vault: Path, files: tuple[Path, ...], keep_original: bool) -> None:
+    """Fingerprint private photos and videos; by default only their hashes are kept."""
+    from haven.media.errors import MediaError
+    from haven.protect import protect_file
+
+    failed = 0
+    with opened(vault) as case:
+        for path in files:
+            try:
+                done = protect_file(case, path, keep_original)
+            except MediaError as exc:
+                err.print(f"skipped: {exc}", markup=False)
+                failed += 1
+                continue
+            state = "protected" if done.new else "already protected"
+            kept = "original kept, encrypted" if done.kept_original else "original not stored"
+            out.print(f"{path.name}: {state} ({done.kind}, {done.frames} frames hashed; {kept})",
+                      markup=False)
+    if failed:
+        sys.exit(1)
+
+
+@main.group()
+def facts() -> None:
+    """Personal facts to watch for: names, addresses, workplaces, phones, emails, vehicles."""
+
+
+@facts.command("add")
+@click.argument("vault", type=click.Path(path_type=Path))
+@click.argument("kind", type=click.Choice(["name", "address", "workplace", "phone", "email",
+                                           "vehicle", "other"]))
+@click.argument("value")
+@click.option("--role", type=click.Choice(["target", "relative", "other"]), default="target",
+              show_default=True, help="For names: whose name it is.")
+@click.option("--also", "aliases", multiple=True,
+              help="For names: another spelling of the same person (repeatable).")
+def facts_add(vault: Path, kind: str, value: str, role: str, aliases: tuple[str, ...]) -> None:
+    """Add one fact, e.g. haven facts add CASE address "Nizami küçəsi 27"."""
+    from haven.case_facts import add_fact
+
+    with opened(vault) as case:
+        new = add_fact(case, kind, value, role, aliases)
+    out.print("Added." if new else "Already known.")
+
+
+@facts.command("import")
+@click.argument("vault", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def facts_import(vault: Path, file: Path) -> None:
+    """Add every fact from a facts JSON file (see the README for its shape)."""
+    from haven.case_facts import add_facts
+    from haven.text.facts import Facts, FactsError
+
+    try:
+        loaded = Facts.from_json(file.read_text(encoding="utf-8"))
+    except (FactsError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    with opened(vault) as case:
+        added = add_facts(case, loaded)
+    out.print(f"{added} new facts from {file}.")
+
+
+@facts.command("list")
+@click.argument("vault", type=click.Path(path_type=Path))
+def facts_list(vault: Path) -> None:
+    """Print the stored facts as a facts JSON file."""
+    from haven.case_facts import load_facts
+
+    with opened(vault) as case:
+        click.echo(load_facts(case).to_json())
+
+
+@main.command()
+@click.argument("vault", type=click.Path(path_type=Path))
+@click.option("--show", type=int, default=20, show_default=True,
+              help="How many of the most severe findings to print.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def scan(vault: Path, show: int, as_json: bool) -> None:
+    """Match media against the protected set and analyse all text; critical first."""
+    from haven.reports.triage import triage_queue
+    from haven.scan import scan as run_scan
+
+    with opened(vault) as case:
+        progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeRemainingColumn(), console=err, disable=not err.is_terminal,
+        )
+        with progress:
+            report = run_scan(case, BarProgress(progress))
+        queue = triage_queue(case, limit=show)
+    for problem in report.problems:
+        err.print(f"skipped: {problem}", markup=False)
+    if as_json:
+        click.echo(json.dumps({"texts": report.texts, "media_files": report.media_files,
+                               "new_findings": report.new_findings,
+                               "skipped": len(report.problems), "top": queue},
+                              ensure_ascii=False))
+        return
+    out.print(f"Analysed {report.texts} texts and {report.media_files} media files: "
+              f"{report.new_findings} new findings.")
+    for row in queue:
+        colour = {"critical": "red", "high": "yellow"}.get(row["severity"], "white")
+        out.print(f"[{colour}]{row['severity'].upper():8}[/{colour}] {row['kind']:11} "
+                  f"{row['platform']}: {row['explanation']}", highlight=False)
+        where = row["url"] or row["item_id"]
+        out.print(f"         {where}", markup=False)
+
+
+@main.group()
+def analyse() -> None:
+    """Stateless analysis for scripts and evaluation: no vault involved."""
+
+
+@analyse.command("media")
+@click.option("--protected", "protected", multiple=True, required=True,
+              type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="A protected photo or video (repeatable).")
+@click.option("--candidates", "candidates", multiple=True, required=True,
+              type=click.Path(path_type=Path, exists=True),
+              help="A file or folder to check (repeatable).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path),
+              help="Write JSON lines here instead of standard output.")
+def analyse_media_command(protected: tuple[Path, ...], candidates: tuple[Path, ...],
+                          out_file: Path | None) -> None:
+    """One JSON line per candidate: matched, which protected file, score, segments."""
+    from haven.media.errors import MediaError
+    from haven.media.match import analyse_media
+
+    files = [p for c in candidates for p in (sorted(x for x in c.rglob("*") if x.is_file())
+                                              if c.is_dir() else [c])]
+    handle = out_file.open("w", encoding="utf-8") if out_file else None
+    try:
+        for result in analyse_media(list(protected), files):
+            line = json.dumps(result, ensure_ascii=False)
+            if handle:
+                handle.write(line + "\n")
+            else:
+                click.echo(line)
+    except MediaError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if handle:
+            handle.close()
+
+
+@analyse.command("text")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--facts", "facts_file", type=click.Path(path_type=Path, exists=True,
+                                                       dir_okay=False),
+              help="A case facts JSON file, for exposure of names, addresses, phones...")
+def analyse_text_command(source: Any, facts_file: Path | None) -> None:
+    """JSON lines {"id", "text"} in (a file or standard input), one analysis per line out."""
+    from haven.text.analyse import analyse_records
+    from haven.text.facts import Facts, FactsError
+
+    try:
+        case_facts = (Facts.from_json(facts_file.read_text(encoding="utf-8"))
+                      if facts_file else None)
+    except FactsError as exc:
+        raise click.ClickException(f"{facts_file}: {exc}") from None
+
+    def records() -> Iterator[dict[str, Any]]:
+        for number, line in enumerate(source, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                raise click.ClickException(f"line {number}: not valid JSON") from None
+            if not isinstance(value, dict):
+                raise click.ClickException(f"line {number}: not a JSON object")
+            yield value
+
+    try:
+        for record in analyse_records(records(), case_facts):
+            click.echo(json.dumps(record, ensure_ascii=False))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("vault", type=click.Path(path_type=Path))
 @click.option("--tsa", "url", required=True,
               help="The time-stamping authority's URL (RFC 3161 over HTTP or HTTPS).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait.")
@@ -302,6 +507,9 @@ def timestamp(vault: Path, url: str, timeout: float) -> None:
     else:
         out.print(f"{url} vouches that ledger entries 1 to {stamp.tree_size} existed at "
                   f"{stamp.gen_time}.")
+
+
+main.add_command(serve_command)
 
 
 @main.command()

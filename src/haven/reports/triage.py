@@ -1,19 +1,50 @@
-"""The triage queue: findings no one has decided on yet, the most dangerous first."""
+"""The triage queue: findings no one has decided on yet, the most dangerous first.
+
+Within a severity, the order learns from the reviewers: once enough findings of a kind have been
+confirmed and rejected, a small model trained on those decisions (`haven.text.ranker`) blends its
+estimate that a reviewer would confirm into the analyser's score. Severity always comes first, and
+nothing about a finding changes: only the order of the queue.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from haven.text.ranker import Decision, ReviewRanker
 from haven.vault import Vault
 
 SEVERITY_ORDER = "CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 " \
                  "WHEN 'medium' THEN 2 ELSE 3 END"
+RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
-def triage_queue(vault: Vault, limit: int | None = None,
-                 include_decided: bool = False) -> list[dict[str, Any]]:
-    """Findings by severity, then score, then time; undecided only unless asked otherwise."""
+def reviewer_decisions(vault: Vault) -> list[Decision]:
+    """The latest confirm or reject on each finding, with the item's text, to learn from."""
+    query = """
+        SELECT i.text, f.kind, (SELECT d.decision FROM decisions d WHERE d.finding_id = f.id
+                                ORDER BY d.time DESC, d.rowid DESC LIMIT 1) AS verdict
+        FROM findings f JOIN items i ON i.id = f.item_id
+        WHERE i.text IS NOT NULL AND verdict IN ('confirm', 'reject')
+    """
+    return [Decision(str(text), str(kind), verdict == "confirm")
+            for text, kind, verdict in vault.conn.execute(query)]
+
+
+def _learned_order(rows: list[dict[str, Any]], ranker: ReviewRanker) -> list[dict[str, Any]]:
+    for kind in {row["kind"] for row in rows} & set(ranker.kinds):
+        chosen = [row for row in rows if row["kind"] == kind and row["text"]]
+        probabilities = ranker.probability([row["text"] for row in chosen], kind) or []
+        for row, probability in zip(chosen, probabilities, strict=True):
+            row["learned"] = probability
+            row["rank_score"] = (1 - ranker.weight) * row["score"] + ranker.weight * probability
+    rows.sort(key=lambda row: (RANK.get(row["severity"], 3), -row["rank_score"]))
+    return rows
+
+
+def triage_queue(vault: Vault, limit: int | None = None, include_decided: bool = False,
+                 learn: bool = True) -> list[dict[str, Any]]:
+    """Findings by severity, then (learned) score, then time; undecided only unless asked."""
     where = "" if include_decided else \
         "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.finding_id = f.id)"
     query = f"""
@@ -24,15 +55,19 @@ def triage_queue(vault: Vault, limit: int | None = None,
         {where}
         ORDER BY {SEVERITY_ORDER}, f.score DESC, i.time
     """
+    ranker = ReviewRanker().fit(reviewer_decisions(vault)) if learn else None
     params: tuple[Any, ...] = ()
-    if limit is not None:
+    if limit is not None and not (ranker and ranker.kinds):
         query += " LIMIT ?"
         params = (limit,)
-    return [
+    rows = [
         {"finding_id": fid, "item_id": item_id, "kind": kind, "severity": severity,
          "score": score, "explanation": explanation, "spans": json.loads(spans),
          "details": json.loads(details), "platform": platform, "url": url, "time": time,
-         "text": text, "author": author}
+         "text": text, "author": author, "learned": None, "rank_score": score}
         for (fid, item_id, kind, severity, score, explanation, spans, details, platform, url,
              time, text, author) in vault.conn.execute(query, params)
     ]
+    if ranker and ranker.kinds:
+        rows = _learned_order(rows, ranker)[:limit]
+    return rows

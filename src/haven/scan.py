@@ -1,0 +1,145 @@
+"""`haven scan`: run the analysers over everything ingested and store what they find.
+
+Analysers only add findings. Text: every item with text goes through the multilingual detectors
+with the case facts. Media: every photo or video an item carries is compared with the protected
+media's fingerprints; the protected originals are never needed. Findings have stable ids, so
+scanning again adds only what is new. A file that cannot be decoded is recorded as a problem
+naming it, and the scan goes on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from haven.case_facts import load_facts
+from haven.importers.media_files import media_type
+from haven.ingest import Progress, SilentProgress, record_problem
+from haven.media.errors import MediaError
+from haven.media.match import MatchConfig, ProtectedMedia, match_candidate
+from haven.model import Finding, Problem, Severity
+from haven.tempdirs import private_dir
+from haven.text.analyse import analyse_text
+from haven.vault import Vault
+
+BATCH = 200
+MEDIA_ANALYSER = "media.match"
+MEDIA_ANALYSER_VERSION = "1"
+
+
+@dataclass
+class ScanReport:
+    texts: int = 0
+    media_files: int = 0
+    new_findings: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def protected_media(vault: Vault) -> list[tuple[str, str, ProtectedMedia]]:
+    """(id, name, fingerprint) of every protected file."""
+    rows = vault.conn.execute("SELECT id, name, fingerprint FROM protected_media ORDER BY rowid")
+    return [(str(i), str(n), ProtectedMedia.from_json(json.loads(f))) for i, n, f in rows]
+
+
+def scan(vault: Vault, progress: Progress | None = None,
+         config: MatchConfig | None = None) -> ScanReport:
+    report = ScanReport()
+    sink = progress or SilentProgress()
+    try:
+        _scan_text(vault, report, sink)
+        _scan_media(vault, report, sink, config or MatchConfig())
+    finally:
+        vault.checkpoint()
+    return report
+
+
+def _scan_text(vault: Vault, report: ScanReport, sink: Progress) -> None:
+    facts = load_facts(vault)
+    rows = vault.conn.execute(
+        "SELECT id, text FROM items WHERE text IS NOT NULL AND text != '' ORDER BY rowid"
+    ).fetchall()
+    sink.start("text", len(rows))
+    for start in range(0, len(rows), BATCH):
+        with vault.transaction():
+            for item_id, text in rows[start:start + BATCH]:
+                for finding in analyse_text(item_id, text, facts):
+                    report.new_findings += vault.add_finding(finding)
+                report.texts += 1
+        sink.advance(len(rows[start:start + BATCH]))
+
+
+def _media_blobs(vault: Vault) -> dict[str, dict[str, Any]]:
+    """Every media blob items carry: its name and the items that carry it."""
+    blobs: dict[str, dict[str, Any]] = {}
+    owners: dict[str, list[str]] = defaultdict(list)
+    for item_id, media in vault.conn.execute("SELECT id, media FROM items WHERE media != '[]'"):
+        for entry in json.loads(media):
+            blobs.setdefault(entry["sha256"], {"name": entry["name"]})
+            owners[entry["sha256"]].append(item_id)
+    for sha256, info in blobs.items():
+        info["items"] = owners[sha256]
+    return blobs
+
+
+def _explain(result: dict[str, Any], name: str) -> str:
+    if result.get("kind") == "video" and result.get("query_match_percent") is not None:
+        segments = ", ".join(f"{s:.0f}–{e:.0f} s" for s, e in result.get("segments") or [])
+        return (f"Copy of the protected video {name}: {result['query_match_percent']:.0f}% of "
+                f"this video matches it, covering {result['compared_match_percent']:.0f}% of "
+                f"the protected video" + (f" ({segments})" if segments else "") + ".")
+    distance = result.get("distance")
+    how = f" (PDQ distance {distance})" if distance is not None else ""
+    return f"Copy of the protected media {name}{how}."
+
+
+def _scan_media(vault: Vault, report: ScanReport, sink: Progress, config: MatchConfig) -> None:
+    protected = protected_media(vault)
+    if not protected:
+        return
+    names = {fp.source: name for _, name, fp in protected}
+    ids = {fp.source: pid for pid, _, fp in protected}
+    blobs = _media_blobs(vault)
+    sink.start("media", len(blobs))
+    with private_dir("haven-scan-", in_memory=True) as tmp:
+        for sha256, info in blobs.items():
+            sink.advance(1)
+            head = next(vault.blobs.read_chunks(sha256))[:64]
+            if media_type(head) is None:
+                continue
+            path = tmp / f"candidate{Path(info['name']).suffix.lower()}"
+            with path.open("wb") as handle:
+                for chunk in vault.blobs.read_chunks(sha256):
+                    handle.write(chunk)
+            try:
+                result = match_candidate(path, [fp for _, _, fp in protected], config)
+            except MediaError as exc:
+                message = str(exc).replace(str(path), info["name"])
+                for item_id in info["items"]:
+                    problem = Problem(Path(info["name"]), item_id, f"media not scanned: {message}")
+                    report.problems.append(problem)
+                    record_problem(vault, problem)
+                continue
+            finally:
+                path.unlink(missing_ok=True)
+            report.media_files += 1
+            if not result["matched"]:
+                continue
+            source = result["protected"]
+            details = {key: value for key, value in result.items()
+                       if key not in ("candidate", "protected", "matched")}
+            details.update({"protected_name": names.get(source, source),
+                            "protected_id": ids.get(source), "candidate_sha256": sha256,
+                            "candidate_name": info["name"]})
+            with vault.transaction():
+                for item_id in info["items"]:
+                    finding = Finding(
+                        item_id=item_id, kind="media_match", severity=Severity.CRITICAL,
+                        score=float(result["score"]),
+                        explanation=_explain(result, names.get(source, source)),
+                        analyser=MEDIA_ANALYSER, analyser_version=MEDIA_ANALYSER_VERSION,
+                        details=details,
+                    )
+                    report.new_findings += vault.add_finding(finding)
