@@ -14,6 +14,7 @@ from typing import Any
 from haven.model import Severity
 from haven.reports.items import ItemFilter
 from haven.reports.status import unreviewed_findings
+from haven.reports.triage import triage_queue as ordered_queue
 from haven.vault import Vault
 
 SEVERITY_ORDER = (
@@ -147,18 +148,22 @@ def undecided_count(vault: Vault, kind: str | None = None) -> int:
 
 
 def triage_queue(
-    vault: Vault, offset: int = 0, limit: int = 20, kind: str | None = None
+    vault: Vault, offset: int = 0, limit: int = 20, kind: str | None = None,
+    learn: bool = True,
 ) -> list[FindingView]:
-    """Findings nobody decided on yet, most severe first, then highest score."""
-    query = _FINDING_COLUMNS + f" WHERE {UNDECIDED}"
-    params: list[Any] = []
-    if kind is not None:
-        query += " AND f.kind = ?"
-        params.append(kind)
-    # The same order as `haven.reports.triage.triage_queue`, paged for one-at-a-time review.
-    query += f" ORDER BY {SEVERITY_ORDER}, f.score DESC, i.time, f.id LIMIT ? OFFSET ?"
-    params += [limit, max(0, offset)]
-    return [_finding(row) for row in vault.conn.execute(query, params)]
+    """Findings nobody decided on yet, in the order of `haven.reports.triage.triage_queue`:
+    most severe first, then the score blended with what reviewers' decisions taught the ranker.
+    """
+    needed = None if kind else max(0, offset) + limit
+    ordered = [row["finding_id"] for row in ordered_queue(vault, limit=needed, learn=learn)
+               if kind is None or row["kind"] == kind]
+    page = ordered[max(0, offset): max(0, offset) + limit]
+    if not page:
+        return []
+    marks = ", ".join("?" for _ in page)
+    rows = {row[0]: row for row in vault.conn.execute(
+        _FINDING_COLUMNS + f" WHERE f.id IN ({marks})", page)}
+    return [_finding(rows[finding_id]) for finding_id in page if finding_id in rows]
 
 
 def media_matches(vault: Vault, undecided_only: bool, limit: int = 50) -> list[FindingView]:
@@ -362,7 +367,8 @@ def overview(vault: Vault, cached: Overview | None = None, urgent_limit: int = 8
     if cached is not None and cached.ledger_head == head:
         return cached
     urgent = [
-        f for f in triage_queue(vault, 0, urgent_limit)
+        # Plain severity order here: the overview must not wait for the ranker to train.
+        f for f in triage_queue(vault, 0, urgent_limit, learn=False)
         if f.severity in (Severity.CRITICAL.value, Severity.HIGH.value)
     ]
     return Overview(
