@@ -52,3 +52,19 @@ def test_nearest_and_ids() -> None:
     with pytest.raises(ValueError):
         index.add(stored[:2], ids=[1])
     assert PdqIndex().range_search(query) == []
+
+
+def test_approximate_index_finds_what_the_exact_one_finds_when_probing_all() -> None:
+    rng = np.random.default_rng(5)
+    stored = rng.integers(0, 256, (20_000, 32), dtype=np.uint8)
+    queries = stored[:200].copy()
+    queries[:, :3] ^= 0x11  # 6 bits away
+    exact = PdqIndex()
+    exact.add(stored)
+    approximate = PdqIndex.approximate(stored, nlist=32, nprobe=32)
+    approximate.add(stored)
+    assert approximate.range_search(queries, 31) == exact.range_search(queries, 31)
+    narrow = PdqIndex.approximate(stored, nlist=32, nprobe=1)
+    narrow.add(stored)
+    hits = {(h.query, h.id) for h in narrow.range_search(queries, 31)}
+    assert sum((q, q) in hits for q in range(200)) >= 100  # most, at one probe of 32

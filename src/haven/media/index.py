@@ -35,8 +35,32 @@ class PdqIndex:
     """
 
     def __init__(self) -> None:
-        self._index = faiss.IndexBinaryFlat(HASH_BITS)
+        self._index: faiss.IndexBinary = faiss.IndexBinaryFlat(HASH_BITS)
+        self._quantizer: faiss.IndexBinary | None = None
         self._ids = np.zeros(0, dtype=np.int64)
+
+    @classmethod
+    def approximate(
+        cls,
+        sample: npt.NDArray[np.uint8] | Sequence[str | PdqHash],
+        nlist: int = 4096,
+        nprobe: int = 128,
+    ) -> PdqIndex:
+        """An inverted-file index (faiss IndexBinaryIVF) for lists of millions of hashes.
+
+        Ten times faster than the exact index at 10M hashes and the same 40 bytes per hash, but
+        approximate: a hash whose nearest cluster centre is not among the `nprobe` probed ones
+        is missed. `bench/media_speed.py --large` measures the recall by distance. Train on a
+        sample of the hashes to be stored (a few hundred thousand).
+        """
+        index = cls()
+        quantizer = faiss.IndexBinaryFlat(HASH_BITS)
+        ivf = faiss.IndexBinaryIVF(quantizer, HASH_BITS, nlist)
+        ivf.train(_as_array(sample))
+        ivf.nprobe = nprobe
+        index._quantizer = quantizer  # faiss does not keep the quantizer alive by itself
+        index._index = ivf
+        return index
 
     def __len__(self) -> int:
         return int(self._index.ntotal)

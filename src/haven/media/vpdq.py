@@ -13,7 +13,12 @@ Bad files raise :class:`MediaError` naming the file; nothing is written anywhere
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
+import os
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -27,6 +32,7 @@ from haven.media.pdq import (
     DEFAULT_THRESHOLD,
     HEX_LENGTH,
     MIN_QUALITY,
+    PdqHash,
     RGBImage,
     distance_matrix,
     hash_frame,
@@ -172,19 +178,84 @@ def iter_frames(
         container.close()
 
 
+_POOL: ProcessPoolExecutor | None = None
+MAX_PENDING = 4  # frames waiting for the hashing process: bounds memory on long videos
+
+
+def _hashing_pool() -> ProcessPoolExecutor | None:
+    """One worker process that hashes while this one decodes; None on a single core.
+
+    pdqhash holds the GIL, so threads cannot overlap hashing with decoding; a process can.
+    It is started once (spawned, not forked, so no lock held by another thread is inherited).
+    """
+    global _POOL
+    if (os.cpu_count() or 1) < 2:
+        return None
+    if _POOL is None:
+        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"))
+    return _POOL
+
+
+_EMPTY: RGBImage = np.zeros((0, 0, 3), dtype=np.uint8)
+
+
 def hash_video(
     path: str | Path,
     seconds_per_hash: float = 1.0,
     size: tuple[int, int] | None = None,
+    parallel: bool = True,
 ) -> list[VpdqFeature]:
     """The vPDQ hash of a video: one feature per sampled frame (all qualities kept).
 
-    Low-quality frames are kept here, as the reference does, and dropped at match time.
+    Low-quality frames are kept here, as the reference does, and dropped at match time. With
+    `parallel`, frames are hashed in a second process while the next ones decode.
     """
-    features = []
-    for frame in iter_frames(path, seconds_per_hash, size):
-        pdq = hash_frame(frame.rgb)
+    pool = _hashing_pool() if parallel else None
+    if pool is not None:
+        try:
+            return _hash_video_with(pool, path, seconds_per_hash, size)
+        except BrokenProcessPool:
+            # The worker could not start or died (e.g. a script without a __main__ guard under
+            # spawn): hash in this process instead; the result is the same.
+            _forget_pool()
+    return _hash_video_with(None, path, seconds_per_hash, size)
+
+
+def _forget_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(wait=False, cancel_futures=True)
+    _POOL = None
+
+
+def _hash_video_with(
+    pool: ProcessPoolExecutor | None,
+    path: str | Path,
+    seconds_per_hash: float,
+    size: tuple[int, int] | None,
+) -> list[VpdqFeature]:
+    features: list[VpdqFeature] = []
+    pending: deque[tuple[VideoFrame, Future[PdqHash]]] = deque()
+
+    def collect(frame: VideoFrame, pdq: PdqHash) -> None:
         features.append(VpdqFeature(frame.frame_number, pdq.quality, pdq.hex, frame.timestamp))
+
+    try:
+        for frame in iter_frames(path, seconds_per_hash, size):
+            if pool is None:
+                collect(frame, hash_frame(frame.rgb))
+                continue
+            pending.append((VideoFrame(frame.frame_number, frame.timestamp, _EMPTY),
+                            pool.submit(hash_frame, frame.rgb)))
+            while len(pending) > MAX_PENDING:
+                done, future = pending.popleft()
+                collect(done, future.result())
+        while pending:
+            done, future = pending.popleft()
+            collect(done, future.result())
+    finally:
+        for _, future in pending:
+            future.cancel()
     return features
 
 
