@@ -113,3 +113,28 @@ def test_hash_lists_carry_the_protected_hashes(vault: Vault, media: dict[str, Pa
     hma = [json.loads(line) for line in render(vault, "hma").splitlines()]
     assert {row["signal_type"] for row in hma} == {"pdq", "vpdq", "video_md5"}
     assert "vpdq_frame" in render(vault, "csv")
+
+
+def test_thresholds_are_set_per_case(vault: Vault, media: dict[str, Path]) -> None:
+    protect_file(vault, media["video"])
+    vault.set_setting("match_config", json.dumps({"min_compared_match_percent": 90}))
+    ingest(vault, [media["clip"]])
+    scan(vault)
+    assert not [r for r in triage_queue(vault) if r["kind"] == "media_match"]
+    vault.set_setting("match_config", "{}")
+    scan(vault)
+    assert [r for r in triage_queue(vault) if r["kind"] == "media_match"]
+
+
+def test_settings_refuse_unknown_match_fields(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HAVEN_PASSPHRASE": PASSPHRASE}
+    vault = tmp_path / "case"
+    subprocess.run([sys.executable, "-m", "haven", "init", str(vault)], env=env, check=True,
+                   capture_output=True)
+    bad = subprocess.run([sys.executable, "-m", "haven", "settings", str(vault), "match_config",
+                          '{"pdq_treshold": 20}'], env=env, capture_output=True, text=True)
+    assert bad.returncode == 1 and "unknown field(s) pdq_treshold" in bad.stderr

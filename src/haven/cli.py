@@ -285,7 +285,31 @@ SETTINGS = {
     "representative": "an NGO or lawyer sending notices for the persons concerned",
     "represented": "who the representative acts for (default: the persons concerned)",
     "case_title": "a title for reports",
+    "match_config": "media matching thresholds as JSON, e.g. '{\"pdq_threshold\": 28}'",
 }
+
+
+def _check_setting(name: str, value: str) -> None:
+    """Refuse a value that would break a later command, naming what is wrong."""
+    if name != "match_config":
+        return
+    from dataclasses import fields
+
+    from haven.media.match import MatchConfig
+
+    try:
+        data = json.loads(value)
+    except ValueError:
+        raise click.ClickException("match_config must be a JSON object") from None
+    if not isinstance(data, dict):
+        raise click.ClickException("match_config must be a JSON object")
+    unknown = sorted(set(data) - {f.name for f in fields(MatchConfig)})
+    if unknown:
+        raise click.ClickException(f"match_config: unknown field(s) {', '.join(unknown)}")
+    try:
+        MatchConfig.from_dict(data)
+    except (TypeError, ValueError) as exc:
+        raise click.ClickException(f"match_config: {exc}") from None
 
 
 @main.command()
@@ -296,6 +320,7 @@ def settings(vault: Path, name: str | None, value: str | None) -> None:
     """Show the case settings, or set NAME to VALUE."""
     with opened(vault) as case:
         if name and value is not None:
+            _check_setting(name, value)
             case.set_setting(name, value)
             case.checkpoint()
         current = case.settings()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from haven.media.match import MatchConfig, ProtectedMedia, fingerprint
 from haven.model import stable_id
+from haven.scan import case_match_config
 from haven.vault import Vault
 from haven.vault.blobs import CHUNK
 
@@ -44,7 +45,7 @@ def protect_file(vault: Vault, path: Path, keep_original: bool = False,
     """Fingerprint one file into the vault. Raises MediaError naming it if it cannot be read."""
     sha256, md5 = _digests(path)
     protected_id = stable_id("pm_", sha256)
-    print_ = fingerprint(path, config, source=protected_id)
+    print_ = fingerprint(path, config or case_match_config(vault), source=protected_id)
     original = vault.add_blob_file(path)[0] if keep_original else None
     new = vault.add_record("protected_media", {
         "id": protected_id, "name": path.name, "kind": print_.kind, "sha256": sha256,

@@ -44,13 +44,20 @@ def protected_media(vault: Vault) -> list[tuple[str, str, ProtectedMedia]]:
     return [(str(i), str(n), ProtectedMedia.from_json(json.loads(f))) for i, n, f in rows]
 
 
+def case_match_config(vault: Vault) -> MatchConfig:
+    """The matcher's thresholds for this case: defaults, overridden by the `match_config`
+    setting (a JSON object of MatchConfig fields, e.g. {"pdq_threshold": 28})."""
+    raw = vault.setting("match_config")
+    return MatchConfig.from_dict(json.loads(raw)) if raw else MatchConfig()
+
+
 def scan(vault: Vault, progress: Progress | None = None,
          config: MatchConfig | None = None) -> ScanReport:
     report = ScanReport()
     sink = progress or SilentProgress()
     try:
         _scan_text(vault, report, sink)
-        _scan_media(vault, report, sink, config or MatchConfig())
+        _scan_media(vault, report, sink, config or case_match_config(vault))
     finally:
         vault.checkpoint()
     return report
