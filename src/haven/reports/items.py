@@ -24,7 +24,7 @@ class ItemFilter:
 
 
 # Filter, order and cut first; only then look up parents and sources for the rows kept.
-_PAGE = "SELECT i.rowid AS rid FROM items i LEFT JOIN authors a ON a.id = i.author_id"
+_PAGE = "SELECT i.rowid AS rid FROM items i"
 _ORDER = " ORDER BY i.time IS NULL, i.time, i.rowid"
 _QUERY = """
 SELECT i.id, i.kind, i.platform, i.url, a.handle, a.name, i.time, i.text, i.parent_url,
@@ -47,7 +47,7 @@ def list_items(vault: Vault, where: ItemFilter | None = None) -> Iterator[dict[s
             clauses.append(f"{column} = ?")
             params.append(value)
     if where.author is not None:
-        clauses.append("(a.handle = ? OR a.name = ?)")
+        clauses.append("i.author_id IN (SELECT id FROM authors WHERE handle = ? OR name = ?)")
         params += [where.author, where.author]
     if where.contains is not None:
         clauses.append("instr(lower(i.text), lower(?)) > 0")

@@ -7,12 +7,12 @@ Queries are shaped for a case of 100,000+ items: aggregate in SQLite, bound ever
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
 from haven.model import Severity
-from haven.reports.items import ItemFilter
+from haven.reports.items import ItemFilter, list_items
 from haven.reports.status import unreviewed_findings
 from haven.reports.triage import triage_queue as ordered_queue
 from haven.vault import Vault
@@ -394,53 +394,9 @@ def last_checkpoint(vault: Vault) -> str | None:
     return None if found is None else str(found[0])
 
 
-_PAGE_ROWS = """
-SELECT i.id, i.kind, i.platform, i.url, a.handle, a.name, i.time, i.text, i.parent_url,
-       (SELECT p.id FROM items p WHERE p.url = i.parent_url LIMIT 1), i.media
-FROM items i LEFT JOIN authors a ON a.id = i.author_id
-WHERE i.rowid IN ({marks})
-ORDER BY i.time IS NULL, i.time, i.rowid
-"""
-
-
 def items_page(vault: Vault, where: ItemFilter, limit: int) -> list[dict[str, Any]]:
-    """Like `haven.reports.items.list_items` with the same filters, for one page of a big case.
-
-    The page's rows are chosen first and only then joined with their parent and author, so
-    that nothing per row is computed for the 100,000 items that are not shown.
-    """
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (("i.kind", where.kind), ("i.platform", where.platform)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if where.author is not None:
-        clauses.append("i.author_id IN (SELECT id FROM authors WHERE handle = ? OR name = ?)")
-        params += [where.author, where.author]
-    if where.contains is not None:
-        clauses.append("instr(lower(i.text), lower(?)) > 0")
-        params.append(where.contains)
-    if where.since is not None:
-        clauses.append("i.time >= ?")
-        params.append(where.since)
-    if where.until is not None:
-        clauses.append("i.time < ?")
-        params.append(where.until)
-    query = "SELECT i.rowid FROM items i"
-    query += (" WHERE " + " AND ".join(clauses) if clauses else "")
-    query += " ORDER BY i.time IS NULL, i.time, i.rowid LIMIT ?"
-    rowids = [r[0] for r in vault.conn.execute(query, [*params, limit])]
-    if not rowids:
-        return []
-    rows = vault.conn.execute(_PAGE_ROWS.format(marks=",".join("?" * len(rowids))), rowids)
-    return [
-        {"id": item_id, "kind": kind, "platform": platform, "url": url, "author": handle,
-         "author_name": name, "time": time, "text": text, "parent_url": parent_url,
-         "parent": parent_id or parent_url, "media": _json_list(media)}
-        for (item_id, kind, platform, url, handle, name, time, text, parent_url, parent_id,
-             media) in rows
-    ]
+    """One page of `haven.reports.items.list_items` (it picks the page before any join)."""
+    return list(list_items(vault, replace(where, limit=limit)))
 
 
 def item_choices(vault: Vault) -> tuple[list[str], list[str]]:
