@@ -86,6 +86,16 @@ def test_scan_finds_copies_and_threats_critical_first(vault: Vault, media: dict[
     assert clip["details"]["segments"] and clip["details"]["compared_match_percent"] < 100
     again = scan(vault)
     assert again.new_findings == 0
+    assert again.media_files == 0  # nothing decoded twice
+    # The same clip posted again by someone else: found from the earlier result, not re-decoded.
+    repost = tmp_path / "repost"
+    repost.mkdir()
+    (repost / "clip.mp4").write_bytes(media["clip"].read_bytes())
+    rows = [{"platform": "tiktok", "url": "https://tt.example/9", "author": "c", "time": "",
+             "text": "", "parent_url": "", "media": "clip.mp4"}]
+    ingest(vault, [write_csv(repost / "posts.csv", rows, [*rows[0]])])
+    third = scan(vault)
+    assert third.media_files == 0 and third.new_findings == 1
     vault.close()
     assert verify_vault(vault.directory, PASSPHRASE).ok
 

@@ -20,7 +20,7 @@ from haven.importers.media_files import media_type
 from haven.ingest import Progress, SilentProgress, record_problem
 from haven.media.errors import MediaError
 from haven.media.match import MatchConfig, ProtectedMedia, match_candidate
-from haven.model import Finding, Problem, Severity
+from haven.model import Finding, Problem, Severity, canonical_json, sha256_hex, stable_id
 from haven.tempdirs import private_dir
 from haven.text.analyse import analyse_text
 from haven.vault import Vault
@@ -102,41 +102,74 @@ def _explain(result: dict[str, Any], name: str) -> str:
     return f"Copy of the protected media {name}{how}."
 
 
+def _scan_key(protected: list[tuple[str, str, ProtectedMedia]], config: MatchConfig) -> str:
+    """What a media result depends on besides the file: the protected set and the thresholds."""
+    basis = {"protected": sorted(pid for pid, _, _ in protected), "config": config.to_dict(),
+             "analyser": MEDIA_ANALYSER_VERSION}
+    return sha256_hex(canonical_json(basis))
+
+
+def _earlier_result(vault: Vault, sha256: str, key: str) -> dict[str, Any] | None:
+    row = vault.conn.execute("SELECT result FROM media_scans WHERE id = ?",
+                             (stable_id("ms_", sha256, key),)).fetchone()
+    return None if row is None else dict(json.loads(row[0]))
+
+
+def _match_blob(vault: Vault, sha256: str, name: str, tmp: Path,
+                protected: list[ProtectedMedia], config: MatchConfig) -> dict[str, Any]:
+    """Decrypt one blob to a private temp file and match it; an undecodable file gives an
+    {"error": ...} result naming the file by its original name."""
+    path = tmp / f"candidate{Path(name).suffix.lower()}"
+    with path.open("wb") as handle:
+        for chunk in vault.blobs.read_chunks(sha256):
+            handle.write(chunk)
+    try:
+        return match_candidate(path, protected, config)
+    except MediaError as exc:
+        return {"error": str(exc).replace(str(path), name)}
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def _scan_media(vault: Vault, report: ScanReport, sink: Progress, config: MatchConfig) -> None:
     protected = protected_media(vault)
     if not protected:
         return
     names = {fp.source: name for _, name, fp in protected}
     ids = {fp.source: pid for pid, _, fp in protected}
+    key = _scan_key(protected, config)
     blobs = _media_blobs(vault)
     sink.start("media", len(blobs))
     with private_dir("haven-scan-", in_memory=True) as tmp:
         for sha256, info in blobs.items():
             sink.advance(1)
-            head = next(vault.blobs.read_chunks(sha256))[:64]
-            if media_type(head) is None:
-                continue
-            path = tmp / f"candidate{Path(info['name']).suffix.lower()}"
-            with path.open("wb") as handle:
-                for chunk in vault.blobs.read_chunks(sha256):
-                    handle.write(chunk)
-            try:
-                result = match_candidate(path, [fp for _, _, fp in protected], config)
-            except MediaError as exc:
-                message = str(exc).replace(str(path), info["name"])
+            result = _earlier_result(vault, sha256, key)
+            if result is None:
+                head = next(vault.blobs.read_chunks(sha256))[:64]
+                if media_type(head) is None:
+                    continue
+                result = _match_blob(vault, sha256, info["name"], tmp,
+                                     [fp for _, _, fp in protected], config)
+                # Remember the answer: the next scan only matches media it has not seen.
+                vault.add_record("media_scans", {
+                    "id": stable_id("ms_", sha256, key), "sha256": sha256, "scan_key": key,
+                    "result": json.dumps({k: v for k, v in result.items() if k != "candidate"},
+                                         sort_keys=True),
+                })
+                if "error" not in result:
+                    report.media_files += 1
+            if "error" in result:
                 for item_id in info["items"]:
-                    problem = Problem(Path(info["name"]), item_id, f"media not scanned: {message}")
+                    problem = Problem(Path(info["name"]), item_id,
+                                      f"media not scanned: {result['error']}")
                     report.problems.append(problem)
                     record_problem(vault, problem)
                 continue
-            finally:
-                path.unlink(missing_ok=True)
-            report.media_files += 1
             if not result["matched"]:
                 continue
             source = result["protected"]
-            details = {key: value for key, value in result.items()
-                       if key not in ("candidate", "protected", "matched")}
+            details = {k: v for k, v in result.items()
+                       if k not in ("candidate", "protected", "matched")}
             details.update({"protected_name": names.get(source, source),
                             "protected_id": ids.get(source), "candidate_sha256": sha256,
                             "candidate_name": info["name"]})

@@ -25,6 +25,7 @@ RECORD_ACTIONS: dict[str, str] = {
     "findings": "record finding",
     "decisions": "record decision",
     "timestamps": "record timestamp",
+    "media_scans": "record media scan",
 }
 BLOB_ACTION = "capture blob"
 

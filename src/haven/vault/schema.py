@@ -80,6 +80,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX items_parent ON items(parent_url);
     CREATE INDEX items_time ON items(time);
     """,
+    # 5: media already matched against a given protected set and thresholds, so that scanning
+    #    again only decodes what is new.
+    """
+    CREATE TABLE media_scans (
+        id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, scan_key TEXT NOT NULL, result TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
