@@ -69,3 +69,20 @@ def test_evidence_report_and_bundle(client: TestClient, built: BuiltCase) -> Non
     unlock(client)
     assert downloads(client) == {}  # forgotten when the case locked
     assert client.get(files["evidence-en.html"]).status_code == 404
+
+
+def test_export_and_hash_list(client: TestClient, built: BuiltCase) -> None:
+    token = unlock(client)
+    assert client.post("/reports/export", data={"csrf": token, "format": "csv"},
+                       follow_redirects=False).status_code == 303
+    made = client.post("/reports/hashes", data={"csrf": token, "format": "threatexchange"},
+                       follow_redirects=False)
+    files = downloads(client)
+    export = client.get(files["haven-export.csv"]).text
+    assert export.startswith("id,kind,platform,url") and "https://example.org/p/0/c/0" in export
+    if made.status_code == 303:  # the case has protected media: only hashes come out
+        lines = client.get(files["protected-hashes.txt"]).text.splitlines()
+        assert lines and all(line.split(" ", 1)[0] in ("pdq", "vpdq", "video_md5")
+                             for line in lines)
+    else:
+        assert made.status_code == 409 and "no protected media" in made.text

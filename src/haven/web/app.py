@@ -534,6 +534,14 @@ def create_app(
 
             def job(vault: Vault) -> downloads.Made:
                 return downloads.make_evidence(vault, lang, str(file_format))
+        elif kind in ("hashes", "export"):
+            allowed = ("threatexchange", "hma", "csv") if kind == "hashes" else ("csv", "jsonl")
+            chosen = form.get("format")
+            listed = str(chosen) if chosen in allowed else allowed[0]
+            maker = downloads.make_hashes if kind == "hashes" else downloads.make_export
+
+            def job(vault: Vault) -> downloads.Made:
+                return maker(vault, listed)
         else:
             return Response(status_code=404)
         try:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from haven.reports.bundle import default_selection, write_bundle
 from haven.reports.evidence import write_evidence_report
+from haven.reports.export import write_export
+from haven.reports.hashes import write_hash_list
 from haven.reports.notices import write_notices
 from haven.vault import Vault
 
@@ -88,3 +90,19 @@ def make_bundle(vault: Vault) -> Made:
         summary = write_bundle(vault, Path(tmp) / "evidence-bundle", default_selection(vault))
         return Made([_new("bundle", "evidence-bundle.zip", "application/zip",
                           _zip(summary.directory))])
+
+
+def make_hashes(vault: Vault, file_format: str) -> Made:
+    """The protected media's hash list (hashes only) in a format sharing tools read."""
+    suffix = {"threatexchange": "txt", "hma": "jsonl"}.get(file_format, file_format)
+    with tempfile.TemporaryDirectory(prefix="haven-report-") as tmp:
+        out = write_hash_list(vault, Path(tmp) / f"protected-hashes.{suffix}", file_format)
+        return Made([_new("hashes", out.name, "text/plain; charset=utf-8", out.read_bytes())])
+
+
+def make_export(vault: Vault, file_format: str) -> Made:
+    """Every item with its findings, as CSV or JSON Lines."""
+    with tempfile.TemporaryDirectory(prefix="haven-report-") as tmp:
+        out = write_export(vault, Path(tmp) / f"haven-export.{file_format}", file_format)
+        media = "text/csv; charset=utf-8" if file_format == "csv" else "application/x-ndjson"
+        return Made([_new("export", out.name, media, out.read_bytes())])
