@@ -4,6 +4,8 @@ Sets:
   * Haven's own set (tests/text/data/eval.jsonl, built by bench/text_build_eval.py): precision,
     recall and F1 per label and language/script, hard negatives flagged, exposure recall on facts
     written in the other script; reported for all items and for the dev/test halves separately.
+  * The independent set (tests/text/data/eval_independent.jsonl), written without reading the
+    rules, scored the same way for its dev2 and test2 halves; errors are listed for dev2 only.
   * HateCheck (English): threat functionalities as threat positives, counter-speech and other
     non-hateful functionalities as hard negatives; slurs/dehumanisation of gay and trans people
     for the hate label.
@@ -44,6 +46,10 @@ from haven.text.normalize import normalize
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = Path("/work/shared/data")
 LABELS = ("threat", "bounty", "exposure", "hate")
+OWN_SPLITS = ("dev", "test", "holdout", "holdout2")
+# The independent set (eval_independent.jsonl) was written by someone who had not read the rules:
+# rules may be tuned on dev2 errors only; test2 stays untouched.
+INDEPENDENT_SPLITS = ("dev2", "test2")
 
 BASELINE_KEYWORDS: dict[str, tuple[str, ...]] = {
     "threat": (
@@ -97,7 +103,13 @@ def score_sets(
 
 
 # ---------------------------------------------------------------- Haven's own set
-def own_set(rows: list[dict[str, Any]], facts: Facts) -> dict[str, Any]:
+def own_set(
+    rows: list[dict[str, Any]],
+    facts: Facts,
+    splits: tuple[str, ...] = OWN_SPLITS,
+    error_split: str = "dev",
+) -> dict[str, Any]:
+    """Scores per label, split and language; errors are listed for `error_split` only."""
     systems: dict[str, Callable[[str, Facts], set[str]]] = {
         "haven": haven_labels,
         "baseline": baseline_labels,
@@ -108,9 +120,16 @@ def own_set(rows: list[dict[str, Any]], facts: Facts) -> dict[str, Any]:
     for name in systems:
         pred = preds[name]
         block: dict[str, Any] = {"all": score_sets(gold, pred, LABELS)}
-        for split in ("dev", "test", "holdout", "holdout2"):
+        for split in splits:
             idx = [i for i, r in enumerate(rows) if r["split"] == split]
             block[split] = score_sets([gold[i] for i in idx], [pred[i] for i in idx], LABELS)
+            split_neg = [i for i in idx if rows[i]["hard_negative"]]
+            split_flagged = sum(1 for i in split_neg if pred[i])
+            block[split]["hard_negatives"] = {
+                "n": len(split_neg),
+                "flagged": split_flagged,
+                "rate": round(split_flagged / len(split_neg), 3) if split_neg else 0.0,
+            }
         groups: dict[str, list[int]] = defaultdict(list)
         for i, r in enumerate(rows):
             groups[f"{r['lang']}-{r['script']}"].append(i)
@@ -137,7 +156,7 @@ def own_set(rows: list[dict[str, Any]], facts: Facts) -> dict[str, Any]:
         block["errors"] = [
             {"id": rows[i]["id"], "gold": sorted(gold[i]), "pred": sorted(pred[i])}
             for i in range(len(rows))
-            if gold[i] != pred[i] and rows[i]["split"] == "dev"
+            if gold[i] != pred[i] and rows[i]["split"] == error_split
         ]
         result[name] = block
     return result
@@ -394,13 +413,12 @@ def _fmt(m: dict[str, Any]) -> str:
     return f"{m['p']:.2f}/{m['r']:.2f}/{m['f1']:.2f}"
 
 
-def print_tables(res: dict[str, Any]) -> None:
-    own = res["own"]
-    print(f"\n== Haven eval set ({own['n']} items): P/R/F1, haven | keyword baseline")
+def print_own(title: str, own: dict[str, Any], split_names: tuple[str, ...] = OWN_SPLITS) -> None:
+    print(f"\n== {title} ({own['n']} items): P/R/F1, haven | keyword baseline")
     print(f"{'group':<10}" + "".join(f"{label:>33}" for label in LABELS))
-    groups = ["all", "dev", "test", "holdout", "holdout2", *own["haven"]["by_language"]]
+    groups = ["all", *split_names, *own["haven"]["by_language"]]
     for g in groups:
-        splits = ("all", "dev", "test", "holdout", "holdout2")
+        splits = ("all", *split_names)
         hv = own["haven"][g] if g in splits else own["haven"]["by_language"][g]
         bl = own["baseline"][g] if g in splits else own["baseline"]["by_language"][g]
         cells = []
@@ -416,6 +434,21 @@ def print_tables(res: dict[str, Any]) -> None:
         print(
             f"{name:<9} hard negatives flagged {hn['flagged']}/{hn['n']} ({hn['rate']:.1%}); "
             f"exposure recall, facts in the other script: {xs['recall']:.2f} (n={xs['n']})"
+        )
+        for split in split_names:
+            shn = own[name][split].get("hard_negatives")
+            if shn and split not in OWN_SPLITS:
+                print(
+                    f"{'':<9} {split}: hard negatives flagged {shn['flagged']}/{shn['n']} "
+                    f"({shn['rate']:.1%})"
+                )
+
+
+def print_tables(res: dict[str, Any]) -> None:
+    print_own("Haven eval set", res["own"])
+    if "independent" in res:
+        print_own(
+            "Independent eval set (eval_independent.jsonl)", res["independent"], INDEPENDENT_SPLITS
         )
     hc = res.get("hatecheck")
     if hc:
@@ -501,6 +534,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = [json.loads(line) for line in (eval_dir / "eval.jsonl").open(encoding="utf-8")]
     facts = Facts.from_json((eval_dir / "facts.json").read_text(encoding="utf-8"))
     res: dict[str, Any] = {"own": own_set(rows, facts)}
+    independent = eval_dir / "eval_independent.jsonl"
+    if independent.exists():
+        ind_rows = [json.loads(line) for line in independent.open(encoding="utf-8")]
+        res["independent"] = own_set(ind_rows, facts, INDEPENDENT_SPLITS, error_split="dev2")
     if not args.own_only:
         for key, fn in (
             ("hatecheck", hatecheck),

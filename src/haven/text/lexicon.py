@@ -178,11 +178,19 @@ def _script_allows(language: str, doc: NormalizedText, start: int, end: int) -> 
     latin = sum(1 for c in text if c.isalpha()) - cyrillic
     if language == "ru":
         return cyrillic >= latin
-    if language == "az" and doc.az_cyrillic:
+    if language == "az" and (doc.az_cyrillic or _maybe_az_in_russian_letters(doc.original)):
         return True
     if language in ("az", "tr", "en"):
         return latin >= cyrillic
     return True
+
+
+@lru_cache(maxsize=256)
+def _maybe_az_in_russian_letters(original: str) -> bool:
+    """Cyrillic with none of the letters only Russian has: it may be Azerbaijani typed on a
+    Russian keyboard ("Самири горен йерде вурун"), so Azerbaijani entries are tried on it."""
+    cyrillic = [c for c in original.lower() if "\u0400" <= c <= "\u052f"]
+    return bool(cyrillic) and not any(c in "щъьэё" for c in cyrillic)
 
 
 def _plausible(matched: str) -> bool:

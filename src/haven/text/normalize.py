@@ -142,6 +142,43 @@ def has_az_cyrillic(text: str) -> bool:
     return any(ch in AZ_CYRILLIC_LETTERS for ch in text)
 
 
+# Azerbaijani typed on a Russian keyboard has none of its own letters ("сизи ит кими олдуреджеклер",
+# "бунлары тапана пул"); a few of its commonest words, and no letter Azerbaijani never uses, give
+# it away. Only then do ы, дж and a word-final г fold like ı, ҹ and q.
+_AZ_WORDS_IN_RUSSIAN_LETTERS = frozenset({
+    "бу", "бунлар", "бунлары", "бунларын", "бунлара", "онлар", "онлары", "онларын", "ону", "онун",
+    "мен", "мене", "мени", "меним", "сен", "сене", "сени", "сенин", "сиз", "сизи", "сизин", "биз",
+    "бизи", "бизим", "ким", "кими", "хамы", "хамысы", "хамыны", "хамыныз", "хамынызы", "хеч",
+    "учун", "ичин", "олса", "олсун", "йох", "дейил", "дейилдир", "ве", "иле", "лазымдыр",
+    "лазымды", "бир", "ики", "гедин", "гардашлар", "гардаш", "йахшы", "чох",
+})  # fmt: skip
+_RUSSIAN_ONLY_LETTERS = frozenset("щъьэё")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _az_in_russian_letters(text: str) -> bool:
+    low = text.lower()
+    if any(ch in _RUSSIAN_ONLY_LETTERS for ch in low):
+        return False
+    words = [w for w in _WORD_RE.findall(low) if _is_cyrillic(w[0])]
+    hits = sum(1 for w in words if w in _AZ_WORDS_IN_RUSSIAN_LETTERS)
+    return hits >= 1 and len(words) >= 2
+
+
+def _fold_az_russian_letters(pieces: list[_Piece]) -> None:
+    """ы as ı, дж as ҹ and a word-final г as q (-acağıq, -maq), for Azerbaijani written with
+    Russian letters."""
+    for k, p in enumerate(pieces):
+        if p.text in ("ы", "Ы"):
+            p.text = "ı"
+        elif p.text in ("г", "Г") and (k + 1 == len(pieces) or not pieces[k + 1].text.isalpha()):
+            p.text = "q"
+        elif p.text in ("д", "Д") and k + 1 < len(pieces) and pieces[k + 1].text in ("ж", "Ж"):
+            p.text = "ч"
+            p.end = pieces[k + 1].end
+            pieces[k + 1].text = ""
+
+
 @lru_cache(maxsize=1)
 def _az_transliterator() -> icu.Transliterator:
     return icu.Transliterator.createInstance("az_Cyrl-az/BGN")
@@ -324,6 +361,9 @@ def _script_pieces(text: str, turkic: bool | None) -> tuple[list[_Piece], bool]:
         for p in pieces:
             if any(_is_cyrillic(c) for c in p.text):
                 p.text = az_cyrillic_to_latin(p.text)
+    elif _az_in_russian_letters(text):
+        az_cyr = True
+        _fold_az_russian_letters(pieces)
     pieces = _explode(pieces)
     _drop_insertions(pieces)
     pieces = [p for p in pieces if p.text]

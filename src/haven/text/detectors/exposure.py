@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 
 from haven.text.detectors.base import Detection
 from haven.text.facts import Facts
+from haven.text.lexicon import load_lexicon
 from haven.text.normalize import NormalizedText, az_cyrillic_to_latin, normalize
 
 __all__ = ["ExposureDetector", "loose", "phone_key"]
@@ -103,6 +104,11 @@ def _words() -> _Words:
     )
 
 
+def _advert(folded: str) -> bool:
+    """A sale, a lost pet or a lost item (the bounty lexicon's 'negative' cues)."""
+    return load_lexicon("bounty").any("negative", folded)
+
+
 def _tokens(doc: NormalizedText) -> list[_Token]:
     return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(doc.folded)]
 
@@ -123,7 +129,8 @@ def _token_matches(fact: str, text: str) -> bool:
     if t.startswith(f):
         # Case endings: short names take short ones (Alinin), long ones longer (Гасановыми).
         return len(t) - len(f) <= (3 if len(f) <= 4 else 6)
-    if len(f) >= 6 and len(t) >= len(f):
+    if len(f) >= 6 and len(t) >= len(f) - 2:
+        # A translated or clipped ending ("Diagnostic" for "Diaqnostika") still names the fact.
         return fuzz.ratio(f, t[: len(f)]) >= 83
     return False
 
@@ -166,6 +173,10 @@ class ExposureDetector:
         out.extend(self._emails(doc, facts))
         out.extend(self._plates(doc, facts))
         out.extend(self._generic_addresses(doc, tokens, out))
+        # An advert or a lost-item notice gives the poster's own number or the flat for sale:
+        # personal data not in the case facts counts only outside such posts.
+        if _advert(doc.folded):
+            out = [d for d in out if d.details.get("in_facts") is not False]
         return out
 
     def _span(self, doc: NormalizedText, toks: Sequence[_Token]) -> tuple[tuple[int, int], ...]:

@@ -3,9 +3,10 @@
 A threat is flagged when a threat phrase from the lexicon matches (first-person future, imperative,
 "someone should", "must be killed", wishes of death...) and nothing in the same sentence says it is
 something else: an idiom overlapping the phrase ("I'd kill for that cake"), a news report ("they
-received death threats"), counter-speech ("people who threaten them must be reported"), a negation
-just before it, or a quotation that is being condemned or reported. Those exceptions are the
-difference between a useful queue and a queue nobody reads, so each one is tested.
+received death threats"), sports or other contests ("we will destroy them tonight, go team"),
+counter-speech ("people who threaten them must be reported"), a negation just before it, or a
+quotation that is being condemned or reported. Those exceptions are the difference between a
+useful queue and a queue nobody reads, so each one is tested.
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ class ThreatDetector:
             return "counter-speech"
         if cues.in_sentence("report", m.start, m.end):
             return "report"
+        # "We will destroy them tonight, go team!": sports talk borrows the words of violence.
+        if cues.in_sentence("sport", m.start, m.end):
+            return "sport"
         start, end = doc.original_span(m.start, m.end)
         # A quoted threat is evidence when it stands alone, but not when someone quotes it to
         # condemn or report it; the cue may then be in another sentence of the comment.
