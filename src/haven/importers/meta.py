@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from haven.importers._common import (
     relative_parts,
     utc_from_epoch,
 )
+from haven.importers.html_tree import Node, parse_html
 from haven.model import Author, Item, ItemKind, MediaRef, Problem, SourceRef
 
 # Keys that only Meta's exports use at the top of a file (or of its entries).
@@ -493,10 +493,6 @@ class MetaExportImporter:
 
 HTML_MARKERS = ("uiBoxWhite", "_a6-g", "_2lej", "_3-95", "_3-96")
 HTML_MESSAGES = re.compile(r"^message_\d+\.html?$", re.IGNORECASE)
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-             "source", "track", "wbr"}
-BLOCK_TAGS = {"div", "p", "h1", "h2", "h3", "li", "ul", "table", "tr", "br"}
-SKIP_TAGS = frozenset({"ul", "script", "style"})
 MONTHS = {name: number for number, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
      ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
@@ -511,69 +507,9 @@ HTML_TIMES = (
 )
 
 
-@dataclass
-class _Node:
-    tag: str
-    attrs: dict[str, str]
-    children: list[_Node | str] = field(default_factory=list)
-
-    @property
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-    def elements(self) -> list[_Node]:
-        return [child for child in self.children if isinstance(child, _Node)]
-
-
-class _Tree(HTMLParser):
-    """A forgiving HTML tree builder (the standard library's tokenizer, nothing fetched)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = _Node("#root", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = _Node(tag, {key: value or "" for key, value in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in VOID_TAGS:
-            self.stack.append(node)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def _walk(node: _Node) -> Iterator[_Node]:
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        pending.extend(reversed(current.elements()))
-
-
-def _html_text(node: _Node, skip: frozenset[str] = SKIP_TAGS) -> str:
-    """The visible text under `node`, block elements on their own lines, lists left out."""
-    pieces: list[str] = []
-    pending: list[_Node | str | None] = [node]  # None closes a block element
-    while pending:
-        current = pending.pop()
-        if current is None:
-            pieces.append("\n")
-        elif isinstance(current, str):
-            pieces.append(current)
-        elif current.tag not in skip:
-            if current.tag in BLOCK_TAGS:
-                pieces.append("\n")
-                pending.append(None)
-            pending.extend(reversed(current.children))
-    lines = [" ".join(line.split()) for line in "".join(pieces).split("\n")]
-    return "\n".join(line for line in lines if line)
+def _html_text(node: Node) -> str:
+    """The visible text under `node`, lists (reactions) left out."""
+    return node.text(skip=lambda child: child.tag == "ul")
 
 
 def parse_html_time(shown: str) -> str | None:
@@ -630,12 +566,10 @@ class MetaHtmlExportImporter:
             yield Problem(path, "", "only message threads (message_N.html) are read from the HTML "
                                     "flavour; download the export as JSON for posts and comments")
             return
-        tree = _Tree()
-        tree.feed(raw)
-        tree.close()
+        root = parse_html(raw)
         reader = _Reader(path, source, _platform(path, raw[:4096], platform))
-        title = next((_html_text(n) for n in _walk(tree.root) if n.tag == "title"), "")
-        blocks = [n for n in _walk(tree.root)
+        title = next((_html_text(n) for n in root.walk() if n.tag == "title"), "")
+        blocks = [n for n in root.walk()
                   if n.tag == "div" and {"pam", "uiBoxWhite"} <= n.classes]
         if not blocks:
             yield Problem(path, "", "no message boxes found; this HTML layout is not one Haven "
@@ -644,7 +578,7 @@ class MetaHtmlExportImporter:
         context: dict[str, Any] = {"thread": title} if title else {}
         for index, block in enumerate(blocks):
             record = f"messages[{index}]"
-            parts = block.elements()
+            parts = [child for child in block.children if isinstance(child, Node)]
             if len(parts) < 2:
                 yield Problem(path, record, "message box without sender and time")
                 continue
@@ -659,7 +593,7 @@ class MetaHtmlExportImporter:
             uris: list[tuple[str, str]] = []
             reactions: list[str] = []
             for part in body:
-                for node in _walk(part):
+                for node in part.walk():
                     if node.tag in ("img", "video", "audio", "source") and node.attrs.get("src"):
                         uris.append((node.attrs["src"], node.tag if node.tag != "source"
                                      else "video"))
