@@ -28,6 +28,7 @@ from PIL import Image, ImageFilter
 from haven import __version__
 from haven.ledger import utc_now
 from haven.model import Severity, sha256_hex
+from haven.reports import LATEST_DECISION
 from haven.timestamps import stored_timestamps
 from haven.vault import Vault, VaultError
 
@@ -126,11 +127,10 @@ def gather(vault: Vault, lang: str) -> dict[str, Any]:
         "SELECT platform, count(*) FROM items GROUP BY platform ORDER BY count(*) DESC")]
     first, last = conn.execute("SELECT min(time), max(time) FROM items").fetchone()
     findings = []
-    for row in conn.execute("""
+    for row in conn.execute(f"""
         SELECT f.kind, f.severity, f.explanation, f.spans, f.details, i.id, i.platform, i.url,
                i.time, i.text, i.media, a.handle, a.name, s.path, s.sha256,
-               (SELECT d.decision FROM decisions d WHERE d.finding_id = f.id
-                ORDER BY d.time DESC, d.rowid DESC LIMIT 1)
+               {LATEST_DECISION}
         FROM findings f JOIN items i ON i.id = f.item_id
         LEFT JOIN authors a ON a.id = i.author_id JOIN sources s ON s.id = i.source_id
         ORDER BY i.time"""):

@@ -13,6 +13,7 @@ from typing import Any
 
 from haven.ledger import utc_now
 from haven.model import Severity, sha256_hex
+from haven.reports import LATEST_DECISION
 from haven.reports.items import list_items
 from haven.vault import Vault, VaultError
 
@@ -23,11 +24,10 @@ COLUMNS = ["id", "kind", "platform", "url", "author", "author_name", "time", "te
 
 def _findings_by_item(vault: Vault) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
-    query = """
+    query = f"""
         SELECT f.item_id, f.id, f.kind, f.severity, f.score, f.explanation, f.analyser,
                f.analyser_version, f.spans,
-               (SELECT d.decision FROM decisions d WHERE d.finding_id = f.id
-                ORDER BY d.time DESC, d.rowid DESC LIMIT 1)
+               {LATEST_DECISION}
         FROM findings f"""
     for (item_id, finding_id, kind, severity, score, explanation, analyser, version, spans,
          decision) in vault.conn.execute(query):

@@ -22,6 +22,7 @@ from typing import Any
 
 from haven.ledger import utc_now
 from haven.model import Severity, sha256_hex
+from haven.reports import LATEST_DECISION
 from haven.vault import Vault, VaultError
 
 GOOD_FAITH = (
@@ -57,14 +58,13 @@ class NoticeSet:
 
 def confirmed_findings(vault: Vault) -> list[dict[str, Any]]:
     """Findings whose latest decision is 'confirm', with their items, most severe first."""
-    query = """
+    query = f"""
         SELECT f.id, f.kind, f.severity, f.explanation, f.spans, f.details,
                i.id, i.platform, i.url, i.time, i.text, a.handle, a.name
         FROM findings f
         JOIN items i ON i.id = f.item_id
         LEFT JOIN authors a ON a.id = i.author_id
-        WHERE (SELECT d.decision FROM decisions d WHERE d.finding_id = f.id
-               ORDER BY d.time DESC, d.rowid DESC LIMIT 1) = 'confirm'
+        WHERE {LATEST_DECISION} = 'confirm'
     """
     rows = []
     for (finding_id, kind, severity, explanation, spans, details, item_id, platform, url,

@@ -13,19 +13,21 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from haven.model import Severity
+from haven.reports import LATEST_DECISION
 from haven.text.ranker import Decision, ReviewRanker
 from haven.vault import Vault
 
-SEVERITY_ORDER = "CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 " \
-                 "WHEN 'medium' THEN 2 ELSE 3 END"
-RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+# SQL for Severity.rank: most severe first.
+SEVERITY_ORDER = ("CASE f.severity "
+                  + " ".join(f"WHEN '{s.value}' THEN {s.rank}" for s in Severity)
+                  + f" ELSE {len(Severity)} END")
 
 
 def reviewer_decisions(vault: Vault) -> list[Decision]:
     """The latest confirm or reject on each finding, with the item's text, to learn from."""
-    query = """
-        SELECT i.text, f.kind, (SELECT d.decision FROM decisions d WHERE d.finding_id = f.id
-                                ORDER BY d.time DESC, d.rowid DESC LIMIT 1) AS verdict
+    query = f"""
+        SELECT i.text, f.kind, {LATEST_DECISION} AS verdict
         FROM findings f JOIN items i ON i.id = f.item_id
         WHERE i.text IS NOT NULL AND verdict IN ('confirm', 'reject')
     """
@@ -67,7 +69,7 @@ def _learned_order(rows: list[dict[str, Any]], learned: _Learned) -> list[dict[s
         if probability is not None:
             row["learned"] = probability
             row["rank_score"] = (1 - ranker.weight) * row["score"] + ranker.weight * probability
-    rows.sort(key=lambda row: (RANK.get(row["severity"], 3), -row["rank_score"]))
+    rows.sort(key=lambda row: (Severity(row["severity"]).rank, -row["rank_score"]))
     return rows
 
 

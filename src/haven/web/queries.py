@@ -12,15 +12,13 @@ from itertools import pairwise
 from typing import Any
 
 from haven.model import Severity
+from haven.reports import LATEST_DECISION
 from haven.reports.items import ItemFilter, list_items
 from haven.reports.status import unreviewed_findings
+from haven.reports.triage import SEVERITY_ORDER
 from haven.reports.triage import triage_queue as ordered_queue
 from haven.vault import Vault
 
-SEVERITY_ORDER = (
-    "CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 "
-    "WHEN 'low' THEN 3 ELSE 4 END"
-)
 UNDECIDED = "NOT EXISTS (SELECT 1 FROM decisions d WHERE d.finding_id = f.id)"
 MEDIA_MATCH = "media_match"
 
@@ -91,12 +89,11 @@ class FindingView:
     pieces: list[Piece] = field(default_factory=list)
 
 
-_FINDING_COLUMNS = """
+_FINDING_COLUMNS = f"""
 SELECT f.id, f.kind, f.severity, f.score, f.explanation, f.analyser, f.analyser_version,
        f.details, f.spans, i.id, i.kind, i.platform, i.url, i.time, i.text, i.parent_url,
        i.media, a.handle, a.name,
-       (SELECT d.decision FROM decisions d WHERE d.finding_id = f.id
-        ORDER BY d.time DESC, d.rowid DESC LIMIT 1)
+       {LATEST_DECISION}
 FROM findings f
 JOIN items i ON i.id = f.item_id
 LEFT JOIN authors a ON a.id = i.author_id
@@ -411,8 +408,7 @@ def item_choices(vault: Vault) -> tuple[list[str], list[str]]:
 def confirmed_count(vault: Vault) -> int:
     """Findings whose latest decision is 'confirm' (what notices are made of)."""
     (count,) = vault.conn.execute(
-        "SELECT count(*) FROM findings f WHERE (SELECT d.decision FROM decisions d "
-        "WHERE d.finding_id = f.id ORDER BY d.time DESC, d.rowid DESC LIMIT 1) = 'confirm'"
+        f"SELECT count(*) FROM findings f WHERE {LATEST_DECISION} = 'confirm'"
     ).fetchone()
     return int(count)
 
