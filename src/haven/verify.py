@@ -9,6 +9,7 @@ record. The first failure of each kind is named; verification never changes the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from haven.ledger import GENESIS, LedgerEntry, merkle_root
@@ -38,9 +39,10 @@ def verify_vault(directory: Path, passphrase: str) -> VerifyResult:
         result.failures.append(str(exc))
         return result
     with vault:
+        ledger = _LedgerRead(vault)
         for check in (_pages, _chain, _records, _blobs, _timestamps):
             try:
-                check(vault, result)
+                check(vault, result, ledger)
             except VaultError as exc:  # a damaged page met while reading
                 result.failures.append(f"{check.__name__.strip('_')}: {exc}")
             except Exception as exc:
@@ -51,7 +53,7 @@ def verify_vault(directory: Path, passphrase: str) -> VerifyResult:
     return result
 
 
-def _pages(vault: Vault, result: VerifyResult) -> None:
+def _pages(vault: Vault, result: VerifyResult, ledger: _LedgerRead) -> None:
     bad = [row[0] for row in vault.conn.execute("PRAGMA cipher_integrity_check")]
     if bad:
         result.failures.append(f"{vault.directory / 'case.db'}: {bad[0]}"
@@ -64,8 +66,8 @@ def _pages(vault: Vault, result: VerifyResult) -> None:
     result.passed.append("database pages authenticate (SQLCipher HMAC) and are consistent")
 
 
-def _chain(vault: Vault, result: VerifyResult) -> None:
-    entries = list(vault.ledger.entries())
+def _chain(vault: Vault, result: VerifyResult, ledger: _LedgerRead) -> None:
+    entries = ledger.entries
     previous_seq, previous_hash = 0, GENESIS
     for entry in entries:
         problem = _entry_problem(entry, previous_seq, previous_hash)
@@ -115,12 +117,24 @@ def _checkpoints(vault: Vault, result: VerifyResult, hashes: list[str]) -> None:
         )
 
 
-def _index(vault: Vault) -> dict[str, LedgerEntry]:
-    return {entry.object_id: entry for entry in vault.ledger.entries()}
+class _LedgerRead:
+    """The ledger as read once for all the checks of one run (read lazily: a damaged page then
+    fails the check that met it, not the whole run)."""
+
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+
+    @cached_property
+    def entries(self) -> list[LedgerEntry]:
+        return list(self._vault.ledger.entries())
+
+    @cached_property
+    def by_object(self) -> dict[str, LedgerEntry]:
+        return {entry.object_id: entry for entry in self.entries}
 
 
-def _records(vault: Vault, result: VerifyResult) -> None:
-    by_object = _index(vault)
+def _records(vault: Vault, result: VerifyResult, ledger: _LedgerRead) -> None:
+    by_object = ledger.by_object
     present: set[str] = set()
     counts = []
     for table, action in RECORD_ACTIONS.items():
@@ -149,8 +163,8 @@ def _records(vault: Vault, result: VerifyResult) -> None:
     result.passed.append("every record matches its ledger entry (" + ", ".join(counts) + ")")
 
 
-def _blobs(vault: Vault, result: VerifyResult) -> None:
-    by_object = _index(vault)
+def _blobs(vault: Vault, result: VerifyResult, ledger: _LedgerRead) -> None:
+    by_object = ledger.by_object
     recorded = {str(row["sha256"]): int(row["size"]) for row in rows(vault.conn, "blobs")}
     for sha256 in recorded:
         entry = by_object.get(sha256)
@@ -185,7 +199,7 @@ def _blobs(vault: Vault, result: VerifyResult) -> None:
                             "recorded; they are intact and unused")
 
 
-def _timestamps(vault: Vault, result: VerifyResult) -> None:
+def _timestamps(vault: Vault, result: VerifyResult, ledger: _LedgerRead) -> None:
     checkpoints = {c.tree_size: c for c in vault.ledger.checkpoints()}
     stamps = stored_timestamps(vault)
     for stamp in stamps:

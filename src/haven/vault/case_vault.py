@@ -73,6 +73,7 @@ class Vault:
         self.blobs = BlobStore(directory / BLOB_DIR, keys.blob_encryption, keys.blob_names)
         self.ledger = Ledger(conn)
         self._in_transaction = False
+        self._digests: dict[tuple[str, int, int], tuple[str, int]] = {}
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -217,8 +218,18 @@ class Vault:
         return True
 
     def add_blob_file(self, path: Path) -> tuple[str, int]:
-        """Store a file's exact bytes (once per content); return its SHA-256 and size."""
-        sha256, size = file_sha256(path)
+        """Store a file's exact bytes (once per content); return its SHA-256 and size.
+
+        A media file ingested on its own is both a source and its item's media: the digest of
+        an unchanged file (same path, size and modification time) is not computed twice.
+        """
+        info = path.stat()
+        key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
+        if key not in self._digests:
+            if len(self._digests) > 1024:  # the reuse is immediate: a small memory is enough
+                self._digests.clear()
+            self._digests[key] = file_sha256(path)
+        sha256, size = self._digests[key]
         if not self._blob_recorded(sha256):
             self.blobs.put_file(path, sha256)
             self._record_blob(sha256, size)
