@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from haven.ingest import ingest
-from haven.model import Finding, Severity, Span, stable_id
+from haven.model import Finding, Severity, Span
+from haven.protect import protect_file
 from haven.vault import Vault
 from haven.web import create_app
 
@@ -60,16 +61,6 @@ def write_video(path: Path, frames: int = 20) -> Path:
 def protect_original(vault: Vault, data: bytes, path: Path) -> None:
     """The protected original, kept (encrypted) so the media page can show it side by side."""
     path.write_bytes(data)
-    try:
-        from haven.protect import protect_file
-    except ImportError:  # protect not in this tree: a minimal record of the same shape
-        original = vault.add_blob_bytes(data)
-        vault.add_record("protected_media", {
-            "id": stable_id("pm_", original), "name": path.name, "kind": "image",
-            "sha256": original, "md5": "0" * 32, "fingerprint": "{}",
-            "original_sha256": original,
-        })
-        return
     protect_file(vault, path, keep_original=True)
 
 

@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from haven.vault import Vault
@@ -27,7 +26,6 @@ def finished(client: TestClient, timeout: float = 45) -> dict[str, Any]:
 
 
 def test_facts_are_stored_encrypted_and_logged(client: TestClient, built: BuiltCase) -> None:
-    pytest.importorskip("haven.case_facts")
     token = unlock(client)
     added = client.post("/setup/facts", follow_redirects=False, data={
         "csrf": token, "kind": "address", "value": "Nizami küçəsi 27", "role": "target"})
@@ -49,7 +47,6 @@ def test_facts_are_stored_encrypted_and_logged(client: TestClient, built: BuiltC
 def test_protect_keeps_only_fingerprints_by_default(
     client: TestClient, built: BuiltCase, tmp_path: Path
 ) -> None:
-    pytest.importorskip("haven.protect")
     token = unlock(client)
     photo = write_image(tmp_path / "private.png", seed=9)
     with photo.open("rb") as handle:
@@ -69,7 +66,6 @@ def test_protect_keeps_only_fingerprints_by_default(
 
 
 def test_scan_runs_as_a_job_and_feeds_triage(client: TestClient) -> None:
-    pytest.importorskip("haven.scan")
     token = unlock(client)
     assert client.post("/setup/scan", data={}).status_code == 403
     response = client.post("/setup/scan", data={"csrf": token}, follow_redirects=False)
