@@ -88,11 +88,25 @@ def test_not_threats(text: str) -> None:
         "Тому, кто найдёт его, заплачу 1000 долларов",
         "Kim bunları bulursa 1000 lira veririm",
         "$1000 to whoever finds where they live",
-        "Награда за голову — 5000 манат",
     ],
 )
 def test_bounties(text: str) -> None:
     assert _kinds("bounty", text) == {"bounty"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Награда за голову — 5000 манат",
+        "$500 to anyone who beats them up",
+        "Onu döyənə 500 azn verəcəyəm",
+    ],
+)
+def test_a_reward_for_violence_is_also_a_threat(text: str) -> None:
+    hits = _run("bounty", text)
+    assert {d.kind for d in hits} == {"bounty", "threat"}
+    threat = next(d for d in hits if d.kind == "threat")
+    assert threat.details["reward"] is True and threat.spans
 
 
 @pytest.mark.parametrize(

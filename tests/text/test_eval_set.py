@@ -2,6 +2,8 @@
 
 These thresholds are on a set the rules were developed against (see bench/text_build_eval.py),
 so passing them is necessary, not sufficient; bench/text_quality.py reports the public sets too.
+The set's `dev` split is among the learned classifier's training examples, so only the other
+splits are scored here.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Result:
 @pytest.fixture(scope="module")
 def results() -> list[Result]:
     rows = [json.loads(line) for line in (DATA / "eval.jsonl").open(encoding="utf-8")]
+    rows = [r for r in rows if r["split"] != "dev"]
     facts = Facts.from_json((DATA / "facts.json").read_text(encoding="utf-8"))
     return [
         Result(

@@ -6,6 +6,9 @@ A bounty is rarely one fixed phrase; it is money, an act and a taker spread over
 all appear in the comment. Lost-pet rewards and sales are excluded, and so are news reports and
 counter-speech (using the threat lexicon's cues), because those mention bounties without offering
 one.
+
+A reward for violence ("500 manat to whoever beats them", "a price on his head") is also a threat
+of violence, so the detector then reports a threat as well, spanning the same words.
 """
 
 from __future__ import annotations
@@ -62,15 +65,26 @@ class BountyDetector:
         else:
             return []
         languages = lexicon_languages(evidence)
-        return [
-            Detection(
-                kind="bounty",
-                score=score,
-                spans=to_original(doc, evidence),
-                explanation=(
-                    f"Offers a reward for harming, finding or exposing someone: {reason}. "
-                    "No sign of a lost-item reward, a sale, a news report or counter-speech."
-                ),
-                details={"lexicon_languages": languages, "explicit": bool(explicit)},
-            )
-        ]
+        harm = list(self.lexicon.find_in("harm", doc))
+        bounty = Detection(
+            kind="bounty",
+            score=score,
+            spans=to_original(doc, evidence),
+            explanation=(
+                f"Offers a reward for harming, finding or exposing someone: {reason}. "
+                "No sign of a lost-item reward, a sale, a news report or counter-speech."
+            ),
+            details={"lexicon_languages": languages, "explicit": bool(explicit)},
+        )
+        if not harm:
+            return [bounty]
+        threat = Detection(
+            kind="threat",
+            score=score,
+            spans=to_original(doc, evidence + harm),
+            explanation=(
+                "Offers a reward for violence against someone, which is a call for violence."
+            ),
+            details={"lexicon_languages": lexicon_languages(evidence + harm), "reward": True},
+        )
+        return [bounty, threat]

@@ -1,0 +1,190 @@
+"""A learned second opinion for the rule detectors, trained on labelled example comments.
+
+Lexicon rules are precise and explainable but only know the phrasings someone wrote down; on
+comments written by people who never saw the rules they miss conditional and veiled threats, calls
+to others and slang. This classifier reads the same folded text as the rules (scripts, leet and
+look-alikes already resolved) as character 2-5-grams inside words, which survive inflection and
+misspelling, and learns one logistic regression per label from the example files in
+`haven/text/examples/` (same line format as the evaluation sets: `{"text": ..., "labels": [...]}`).
+
+It is trained when first used, in about a second, from data that ships with Haven: no weights to
+download, nothing to trust but text anyone can read, and an NGO extends it by adding lines to an
+example file. Everything is deterministic, so the same examples always give the same model.
+
+Because character n-grams never cross a word boundary, a text's score is a sum of per-word parts,
+and `assess` can say which words weighed most: those become the evidence spans.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from haven.text.normalize import NormalizedText, normalize
+
+__all__ = [
+    "LEARNED_LABELS",
+    "Assessment",
+    "Example",
+    "TextClassifier",
+    "default_classifier",
+    "load_examples",
+]
+
+LEARNED_LABELS = ("threat", "bounty", "hate")
+"""Labels the classifier learns. Exposure is about the case facts, which rules match exactly."""
+
+_N_FEATURES = 2**19
+_WORD = re.compile(r"[a-z0-9]+")
+_SENTENCE_END = re.compile(r"[!?\n]+|\.(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled comment: the text and the subset of LEARNED_LABELS that applies."""
+
+    text: str
+    labels: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How strongly the classifier believes a label applies, and where.
+
+    `probability` is the highest over the whole text and each of its sentences (a threat in one
+    sentence of five is still a threat); `sentence` is that part as folded offsets; `words` are
+    the folded spans of the words that pushed the score up most, strongest first.
+    """
+
+    label: str
+    probability: float
+    sentence: tuple[int, int]
+    words: tuple[tuple[int, int], ...]
+
+
+def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
+    """Labelled examples from JSONL files; by default every file shipped in haven/text/examples.
+
+    A line that is not a JSON object with a string "text" raises ValueError naming file and line.
+    """
+    if paths is None:
+        folder = resources.files("haven.text") / "examples"
+        sources = sorted(
+            (entry.name, entry.read_text(encoding="utf-8"))
+            for entry in folder.iterdir()
+            if entry.name.endswith(".jsonl")
+        )
+    else:
+        sources = [(str(p), Path(p).read_text(encoding="utf-8")) for p in paths]
+    examples: list[Example] = []
+    for name, content in sources:
+        for number, line in enumerate(content.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{name}:{number}: not JSON ({exc.msg})") from exc
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError(f"{name}:{number}: needs a string 'text'")
+            labels = frozenset(str(x) for x in record.get("labels", [])) & set(LEARNED_LABELS)
+            examples.append(Example(text=record["text"], labels=labels))
+    return examples
+
+
+class TextClassifier:
+    """One logistic regression per label over hashed character n-grams of the folded text."""
+
+    def __init__(self, examples: Sequence[Example], c: float = 8.0) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        if not examples:
+            raise ValueError("the classifier needs labelled examples")
+        self._vectorizer = HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=(2, 5),
+            n_features=_N_FEATURES,
+            alternate_sign=False,
+            norm=None,
+        )
+        self.size = len(examples)
+        matrix = self._features([normalize(e.text).folded for e in examples])
+        weights = np.zeros((_N_FEATURES, len(LEARNED_LABELS)))
+        bias = np.zeros(len(LEARNED_LABELS))
+        for column, label in enumerate(LEARNED_LABELS):
+            target = np.array([label in e.labels for e in examples])
+            if target.all() or not target.any():
+                bias[column] = 10.0 if target.all() else -10.0
+                continue
+            model = LogisticRegression(
+                C=c, class_weight="balanced", solver="liblinear", random_state=0
+            )
+            model.fit(matrix, target)
+            weights[:, column] = model.coef_[0]
+            bias[column] = model.intercept_[0]
+        self._weights = weights
+        self._bias = bias
+
+    def _features(self, folded: Sequence[str]) -> Any:
+        """Sublinear term frequencies, L2-normalised per text (a long text is not more likely)."""
+        matrix = self._vectorizer.transform(folded)
+        matrix.data = 1.0 + np.log(matrix.data)
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return matrix.multiply(1.0 / norms[:, None]).tocsr()
+
+    def probabilities(self, folded: Sequence[str]) -> np.ndarray:
+        """P(label) per folded text, one row per text, columns in LEARNED_LABELS order."""
+        logits = self._features(folded) @ self._weights + self._bias
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
+
+    def assess(self, doc: NormalizedText) -> dict[str, Assessment]:
+        """Per label: the best probability over the text and its sentences, and why."""
+        folded = doc.folded
+        parts = [(0, len(folded))]
+        lo = 0
+        for m in _SENTENCE_END.finditer(folded):
+            if folded[lo : m.start()].strip():
+                parts.append((lo, m.start()))
+            lo = m.end()
+        if lo and folded[lo:].strip():
+            parts.append((lo, len(folded)))
+        probs = self.probabilities([folded[a:b] for a, b in parts])
+        out: dict[str, Assessment] = {}
+        for column, label in enumerate(LEARNED_LABELS):
+            best = int(np.argmax(probs[:, column]))
+            start, end = parts[best]
+            out[label] = Assessment(
+                label=label,
+                probability=float(probs[best, column]),
+                sentence=(start, end),
+                words=self._strongest_words(folded, start, end, column),
+            )
+        return out
+
+    def _strongest_words(
+        self, folded: str, start: int, end: int, column: int, limit: int = 3
+    ) -> tuple[tuple[int, int], ...]:
+        words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(folded[start:end])]
+        if not words:
+            return ()
+        rows = self._vectorizer.transform([folded[a:b] for a, b in words])
+        # Each word's own n-grams, weighted as the model weighs them: its share of the score.
+        weight = np.asarray(rows.sign() @ self._weights[:, column]).ravel()
+        ranked = sorted(range(len(words)), key=lambda i: -weight[i])
+        return tuple(words[i] for i in ranked[:limit] if weight[i] > 0)
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> TextClassifier:
+    """The classifier trained on Haven's shipped examples, built once per process."""
+    return TextClassifier(load_examples())

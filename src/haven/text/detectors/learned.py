@@ -1,0 +1,98 @@
+"""The learned second opinion: threats, bounties and hate that no lexicon phrase caught.
+
+It runs after the rule detectors and only for a label they did not find in the text, so a rule
+finding (with its precise phrase and explanation) always wins. It flags a label when the
+classifier (haven.text.classifier) is confident in one sentence and that sentence shows none of
+the cues that make violent words harmless: a news report, counter-speech, sport, an idiom. Its
+findings score below rule findings, say plainly that they come from a model, and point at the
+words that weighed most, so a reviewer sees why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from haven.text.classifier import LEARNED_LABELS, Assessment, TextClassifier, default_classifier
+from haven.text.detectors.base import Detection, overlaps
+from haven.text.facts import Facts
+from haven.text.lexicon import Lexicon, load_lexicon
+from haven.text.normalize import NormalizedText
+
+__all__ = ["DEFAULT_THRESHOLDS", "LearnedDetector"]
+
+DEFAULT_THRESHOLDS: Mapping[str, float] = {"threat": 0.75, "bounty": 0.75, "hate": 0.8}
+"""Probability a sentence needs before the model alone flags it (set from bench/text_quality)."""
+
+_WHAT = {
+    "threat": "a threat or call for violence",
+    "bounty": "an offer of a reward for harming, finding or exposing someone",
+    "hate": "hateful or dehumanising language about LGBT+ people",
+}
+# Cues (threat lexicon categories) that make a sentence's harsh words harmless, per label. The
+# model reads n-grams, not grammar, so it cannot tell "nobody should touch them" from a threat.
+_HARMLESS_CUES = {
+    "threat": ("report", "counter", "sport", "idiom", "negation"),
+    "bounty": ("report", "counter", "sport"),
+    "hate": ("report", "counter"),
+}
+
+
+class LearnedDetector:
+    """Flags LEARNED_LABELS the rules missed; see the module docstring."""
+
+    name = "learned"
+
+    def __init__(
+        self,
+        classifier: TextClassifier | None = None,
+        context: Lexicon | None = None,
+        thresholds: Mapping[str, float] | None = None,
+    ) -> None:
+        self.classifier = classifier or default_classifier()
+        self.context = context or load_lexicon("threat")
+        self.thresholds = dict(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
+        self.version = f"1.0+ex{self.classifier.size}.lex{self.context.version}"
+
+    def detect(
+        self, doc: NormalizedText, facts: Facts, found: Collection[str] = ()
+    ) -> list[Detection]:
+        """Detections for the labels not in `found` (the kinds the rules already reported)."""
+        wanted = [label for label in LEARNED_LABELS if label not in found]
+        if not wanted or not doc.folded.strip():
+            return []
+        assessed = self.classifier.assess(doc)
+        out = []
+        for label in wanted:
+            a = assessed[label]
+            threshold = self.thresholds.get(label, 1.0)
+            if a.probability < threshold or not a.words or self._harmless(doc, a, label):
+                continue
+            spans = tuple(sorted(doc.original_span(s, e) for s, e in a.words))
+            out.append(
+                Detection(
+                    kind=label,
+                    # Below every rule score (0.8 and up): a phrase match is stronger evidence.
+                    score=round(0.5 + 0.29 * (a.probability - threshold) / (1 - threshold), 3),
+                    spans=spans,
+                    explanation=(
+                        f"No lexicon phrase matched, but the model trained on "
+                        f"{self.classifier.size} labelled comments reads this as {_WHAT[label]} "
+                        f"(probability {a.probability:.2f}); the marked words weighed most. "
+                        "No sign in that sentence of a news report, counter-speech, sport, an "
+                        "idiom or a negation. Check it: the model can be wrong."
+                    ),
+                    details={"probability": round(a.probability, 3), "learned": True},
+                )
+            )
+        return out
+
+    def _harmless(self, doc: NormalizedText, a: Assessment, label: str) -> bool:
+        start, end = a.sentence
+        sentence = doc.folded[start:end]
+        for cue in _HARMLESS_CUES[label]:
+            for m in self.context.find(cue, sentence):
+                if cue != "idiom" or any(
+                    overlaps((m.start + start, m.end + start), w) for w in a.words
+                ):
+                    return True
+        return False

@@ -1,0 +1,56 @@
+"""The learned second opinion: what it adds to the rules, and what it must leave alone."""
+
+from __future__ import annotations
+
+from tests.text.test_classifier import TOY
+
+from haven.text.analyse import analyse_document
+from haven.text.classifier import Example, TextClassifier
+from haven.text.detectors.learned import LearnedDetector
+from haven.text.facts import Facts
+from haven.text.normalize import normalize
+
+DETECTOR = LearnedDetector(TextClassifier(TOY), thresholds={"threat": 0.6, "bounty": 0.6})
+
+
+def test_flags_what_no_rule_knows_with_spans_in_the_original() -> None:
+    text = "Wir z0rgen euch morgen"  # leet: the folded text differs from the original
+    (hit,) = DETECTOR.detect(normalize(text), Facts())
+    assert hit.kind == "threat" and hit.details["learned"] is True
+    assert 0.5 <= hit.score < 0.8  # below any rule finding
+    assert any(text[s:e] == "z0rgen" for s, e in hit.spans)
+    assert "model" in hit.explanation
+
+
+def test_leaves_labels_the_rules_found_alone() -> None:
+    assert DETECTOR.detect(normalize("wir zorgen euch"), Facts(), found={"threat"}) == []
+
+
+def test_harmless_cues_in_the_sentence_stop_it() -> None:
+    # A news report and a negation, in words from the threat lexicon's cue lists.
+    assert DETECTOR.detect(normalize("Police reported: wir zorgen euch"), Facts()) == []
+    assert DETECTOR.detect(normalize("wir zorgen euch not"), Facts()) == []
+    # Nothing harmful at all.
+    assert DETECTOR.detect(normalize("der Garten ist schön"), Facts()) == []
+
+
+def test_threshold_is_respected() -> None:
+    strict = LearnedDetector(TextClassifier(TOY), thresholds={"threat": 0.9999})
+    assert strict.detect(normalize("wir zorgen euch"), Facts()) == []
+
+
+def test_analyse_runs_it_after_the_rules_and_can_go_without() -> None:
+    doc = normalize("wir zorgen euch morgen")
+    with_model = analyse_document("i", doc, Facts(), learned=DETECTOR, lang="de")
+    assert [f.analyser for f in with_model.findings] == ["text.learned"]
+    assert analyse_document("i", doc, Facts(), learned=False, lang="de").findings == ()
+    # A rule threat wins: the model adds nothing for that label.
+    rule = analyse_document("i", normalize("We will kill you"), Facts(), learned=DETECTOR)
+    assert [f.analyser for f in rule.findings if f.kind == "threat"] == ["text.threat"]
+
+
+def test_learns_a_new_label_from_more_examples() -> None:
+    more = [*TOY, *(Example(f"plim plim {w}", frozenset({"bounty"})) for w in "abc")]
+    detector = LearnedDetector(TextClassifier(more), thresholds={"bounty": 0.6})
+    kinds = {h.kind for h in detector.detect(normalize("plim fur ihre adresse"), Facts())}
+    assert kinds == {"bounty"}
