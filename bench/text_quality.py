@@ -80,7 +80,21 @@ def baseline_labels(text: str, facts: Facts) -> set[str]:
 
 
 def haven_labels(text: str, facts: Facts) -> set[str]:
+    """Haven as shipped: the rules, then the learned second opinion."""
     return set(analyse_document("bench", normalize(text), facts, lang="und").labels)
+
+
+def rules_labels(text: str, facts: Facts) -> set[str]:
+    """Haven's rules alone, to show what the learned classifier adds and costs."""
+    doc = normalize(text)
+    return set(analyse_document("bench", doc, facts, lang="und", learned=False).labels)
+
+
+SYSTEMS: dict[str, Callable[[str, Facts], set[str]]] = {
+    "haven": haven_labels,
+    "rules": rules_labels,
+    "baseline": baseline_labels,
+}
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
@@ -107,13 +121,11 @@ def own_set(
     rows: list[dict[str, Any]],
     facts: Facts,
     splits: tuple[str, ...] = OWN_SPLITS,
-    error_split: str = "dev",
+    error_split: str | None = "dev",
 ) -> dict[str, Any]:
-    """Scores per label, split and language; errors are listed for `error_split` only."""
-    systems: dict[str, Callable[[str, Facts], set[str]]] = {
-        "haven": haven_labels,
-        "baseline": baseline_labels,
-    }
+    """Scores per label, split and language; errors are listed for `error_split` only (None: no
+    errors, so that a held-out set's texts never reach whoever tunes the rules)."""
+    systems = SYSTEMS
     result: dict[str, Any] = {"n": len(rows)}
     preds = {name: [fn(r["text"], facts) for r in rows] for name, fn in systems.items()}
     gold = [set(r["labels"]) for r in rows]
@@ -181,7 +193,7 @@ def hatecheck(data: Path) -> dict[str, Any]:
     threat_pos = {"threat_dir_h", "threat_norm_h"}
     threat_neg = HATECHECK_NO_THREAT
     lgbt = {"gay people", "trans people"}
-    for name, fn in (("haven", haven_labels), ("baseline", baseline_labels)):
+    for name, fn in SYSTEMS.items():
         pred = [fn(r["test_case"], empty) for r in rows]
         # Threat scoring uses the threat functionalities as positives and only functionalities
         # with no threats in them as negatives: HateCheck's "non-hateful" threats against
@@ -234,7 +246,7 @@ def ethos(data: Path) -> dict[str, Any]:
     gold = [{"threat"} if t in violent else set() for t in texts]
     empty = Facts()
     out: dict[str, Any] = {"n": len(texts), "violent": sum(1 for g in gold if g)}
-    for name, fn in (("haven", haven_labels), ("baseline", baseline_labels)):
+    for name, fn in SYSTEMS.items():
         pred = [fn(t, empty) for t in texts]
         out[name] = {"threat": score_sets(gold, pred, ["threat"])["threat"]}
     return out
@@ -273,7 +285,7 @@ def russian_distorted(data: Path) -> dict[str, Any]:
     clean = [r["comments"] for r in rows if r["toxicity"] == "0"]
     empty = Facts()
     flags = {}
-    for name, fn in (("haven", haven_labels), ("baseline", baseline_labels)):
+    for name, fn in SYSTEMS.items():
         clean_labels = [fn(t, empty) for t in clean]
         flags[name] = {
             "flagged_toxic": round(sum(1 for t in toxic if fn(t, empty)) / len(toxic), 3),
@@ -320,7 +332,7 @@ def offenseval(data: Path) -> dict[str, Any]:
 
     out: dict[str, Any] = {"n": len(ids), "off": sum(y), "best_shared_task": 0.826}
     not_ids = [i for i, off in zip(ids, y, strict=True) if not off]
-    for name, fn in (("haven", haven_labels), ("baseline", baseline_labels)):
+    for name, fn in SYSTEMS.items():
         labels = {i: fn(test[i], empty) for i in ids}
         pred = [bool(labels[i] & {"threat", "hate"}) for i in ids]
         # How often ordinary, non-offensive tweets would land in a caseworker's queue.
@@ -414,21 +426,23 @@ def _fmt(m: dict[str, Any]) -> str:
 
 
 def print_own(title: str, own: dict[str, Any], split_names: tuple[str, ...] = OWN_SPLITS) -> None:
-    print(f"\n== {title} ({own['n']} items): P/R/F1, haven | keyword baseline")
-    print(f"{'group':<10}" + "".join(f"{label:>33}" for label in LABELS))
+    print(f"\n== {title} ({own['n']} items): P/R/F1, haven | rules only | keyword baseline")
+    print(f"{'group':<10}" + "".join(f"{label:>45}" for label in LABELS))
     groups = ["all", *split_names, *own["haven"]["by_language"]]
     for g in groups:
         splits = ("all", *split_names)
         hv = own["haven"][g] if g in splits else own["haven"]["by_language"][g]
         bl = own["baseline"][g] if g in splits else own["baseline"]["by_language"][g]
+        ru = own["rules"][g] if g in splits else own["rules"]["by_language"][g]
         cells = []
         for label in LABELS:
             if hv[label]["tp"] + hv[label]["fn"] == 0 and hv[label]["fp"] == 0:
-                cells.append(f"{'-':>33}")
+                cells.append(f"{'-':>45}")
             else:
-                cells.append(f"{_fmt(hv[label]) + ' | ' + _fmt(bl[label]):>33}")
+                both = f"{_fmt(hv[label])} | {_fmt(ru[label])} | {_fmt(bl[label])}"
+                cells.append(f"{both:>45}")
         print(f"{g:<10}" + "".join(cells))
-    for name in ("haven", "baseline"):
+    for name in ("haven", "rules", "baseline"):
         hn = own[name]["hard_negatives"]
         xs = own[name]["exposure_other_script"]
         print(
@@ -453,7 +467,7 @@ def print_tables(res: dict[str, Any]) -> None:
     hc = res.get("hatecheck")
     if hc:
         print(f"\n== HateCheck ({hc['n']} cases)")
-        for name in ("haven", "baseline"):
+        for name in ("haven", "rules", "baseline"):
             print(
                 f"{name:<9} threat P/R/F1 {_fmt(hc[name]['threat'])}   "
                 f"hate (derogation/slurs, gay/trans) P/R/F1 {_fmt(hc[name]['hate_lgbt'])}"
@@ -472,7 +486,7 @@ def print_tables(res: dict[str, Any]) -> None:
     et = res.get("ethos")
     if et:
         print(f"\n== ETHOS ({et['n']} comments, {et['violent']} inciting violence): threat P/R/F1")
-        for name in ("haven", "baseline"):
+        for name in ("haven", "rules", "baseline"):
             print(f"{name:<9} {_fmt(et[name]['threat'])}")
     ru = res.get("russian_distorted")
     if ru:
@@ -485,7 +499,7 @@ def print_tables(res: dict[str, Any]) -> None:
             f"haven lexicon entry (mask-tolerant) {ru['recovered']['haven_lexicon_entry']:.2f} | "
             f"lowercase substring {ru['recovered']['baseline']:.2f}"
         )
-        for name in ("haven", "baseline"):
+        for name in ("haven", "rules", "baseline"):
             a = ru["any_label_rate"][name]
             per = ", ".join(f"{k} {v:.2%}" for k, v in a["non_toxic_flag_rate"].items())
             print(
@@ -496,6 +510,7 @@ def print_tables(res: dict[str, Any]) -> None:
     if oe:
         print(f"\n== OffensEval 2020 Turkish test ({oe['n']} tweets, {oe['off']} OFF): macro-F1")
         print(f"haven (threat or hate = OFF) {oe['haven']['macro_f1']:.3f}")
+        print(f"rules only                   {oe['rules']['macro_f1']:.3f}")
         print(f"baseline keywords            {oe['baseline']['macro_f1']:.3f}")
         if "char_ngram_lr_reference" in oe:
             print(f"char n-gram LR (trained)     {oe['char_ngram_lr_reference']['macro_f1']:.3f}")
