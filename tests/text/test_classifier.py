@@ -36,7 +36,7 @@ def test_learns_from_examples_and_points_at_the_words() -> None:
     assert threat.probability > 0.5 > assessed["bounty"].probability
     # The best part is the second sentence, and the heaviest word is the made-up verb.
     assert doc.folded[threat.sentence[0] : threat.sentence[1]].strip().startswith("wir zorgen")
-    start, end = doc.original_span(*threat.words[0])
+    start, end = doc.original_span(*clf.strongest_words(doc, threat)[0])
     assert doc.original[start:end] == "ZORGEN"
     harmless = clf.assess(normalize("Der Hund ist schön"))["threat"].probability
     assert harmless < 0.5

@@ -60,14 +60,13 @@ class Assessment:
     """How strongly the classifier believes a label applies, and where.
 
     `probability` is the highest over the whole text and each of its sentences (a threat in one
-    sentence of five is still a threat); `sentence` is that part as folded offsets; `words` are
-    the folded spans of the words that pushed the score up most, strongest first.
+    sentence of five is still a threat); `sentence` is that part as folded offsets. Which words
+    weighed most is a separate, costlier question: `TextClassifier.strongest_words`.
     """
 
     label: str
     probability: float
     sentence: tuple[int, int]
-    words: tuple[tuple[int, int], ...]
 
 
 def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
@@ -132,6 +131,8 @@ class TextClassifier:
             weights[:, column] = model.coef_[0]
             bias[column] = model.intercept_[0]
         self._weights = weights
+        # One contiguous row per label, for the per-word question (a column slice would copy).
+        self._rows = np.ascontiguousarray(weights.T)
         self._bias = bias
 
     def _features(self, folded: Sequence[str]) -> Any:
@@ -164,22 +165,23 @@ class TextClassifier:
             best = int(np.argmax(probs[:, column]))
             start, end = parts[best]
             out[label] = Assessment(
-                label=label,
-                probability=float(probs[best, column]),
-                sentence=(start, end),
-                words=self._strongest_words(folded, start, end, column),
+                label=label, probability=float(probs[best, column]), sentence=(start, end)
             )
         return out
 
-    def _strongest_words(
-        self, folded: str, start: int, end: int, column: int, limit: int = 3
+    def strongest_words(
+        self, doc: NormalizedText, assessment: Assessment, limit: int = 3
     ) -> tuple[tuple[int, int], ...]:
+        """Folded spans of the words in the assessed sentence that pushed its label up most."""
+        folded = doc.folded
+        start, end = assessment.sentence
         words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(folded[start:end])]
         if not words:
             return ()
         rows = self._vectorizer.transform([folded[a:b] for a, b in words])
         # Each word's own n-grams, weighted as the model weighs them: its share of the score.
-        weight = np.asarray(rows.sign() @ self._weights[:, column]).ravel()
+        row = self._rows[LEARNED_LABELS.index(assessment.label)]
+        weight = np.asarray(rows.sign() @ row).ravel()
         ranked = sorted(range(len(words)), key=lambda i: -weight[i])
         return tuple(words[i] for i in ranked[:limit] if weight[i] > 0)
 

@@ -65,9 +65,12 @@ class LearnedDetector:
         for label in wanted:
             a = assessed[label]
             threshold = self.thresholds.get(label, 1.0)
-            if a.probability < threshold or not a.words or self._harmless(doc, a, label):
+            if a.probability < threshold:
                 continue
-            spans = tuple(sorted(doc.original_span(s, e) for s, e in a.words))
+            words = self.classifier.strongest_words(doc, a)
+            if not words or self._harmless(doc, a, label, words):
+                continue
+            spans = tuple(sorted(doc.original_span(s, e) for s, e in words))
             out.append(
                 Detection(
                     kind=label,
@@ -86,13 +89,19 @@ class LearnedDetector:
             )
         return out
 
-    def _harmless(self, doc: NormalizedText, a: Assessment, label: str) -> bool:
+    def _harmless(
+        self,
+        doc: NormalizedText,
+        a: Assessment,
+        label: str,
+        words: tuple[tuple[int, int], ...],
+    ) -> bool:
         start, end = a.sentence
         sentence = doc.folded[start:end]
         for cue in _HARMLESS_CUES[label]:
             for m in self.context.find(cue, sentence):
                 if cue != "idiom" or any(
-                    overlaps((m.start + start, m.end + start), w) for w in a.words
+                    overlaps((m.start + start, m.end + start), w) for w in words
                 ):
                     return True
         return False
