@@ -427,7 +427,7 @@ def _fmt(m: dict[str, Any]) -> str:
 
 def print_own(title: str, own: dict[str, Any], split_names: tuple[str, ...] = OWN_SPLITS) -> None:
     print(f"\n== {title} ({own['n']} items): P/R/F1, haven | rules only | keyword baseline")
-    print(f"{'group':<10}" + "".join(f"{label:>45}" for label in LABELS))
+    print(f"{'group':<10}" + "".join(f"{label:>50}" for label in LABELS))
     groups = ["all", *split_names, *own["haven"]["by_language"]]
     for g in groups:
         splits = ("all", *split_names)
@@ -437,10 +437,10 @@ def print_own(title: str, own: dict[str, Any], split_names: tuple[str, ...] = OW
         cells = []
         for label in LABELS:
             if hv[label]["tp"] + hv[label]["fn"] == 0 and hv[label]["fp"] == 0:
-                cells.append(f"{'-':>45}")
+                cells.append(f"{'-':>50}")
             else:
                 both = f"{_fmt(hv[label])} | {_fmt(ru[label])} | {_fmt(bl[label])}"
-                cells.append(f"{both:>45}")
+                cells.append(f"{both:>50}")
         print(f"{g:<10}" + "".join(cells))
     for name in ("haven", "rules", "baseline"):
         hn = own[name]["hard_negatives"]

@@ -1,0 +1,111 @@
+"""What the learned second opinion adds, by 5-fold cross-validation on its own examples.
+
+Each fold trains the classifier on four fifths of haven/text/examples/*.jsonl and runs Haven's
+triage (rules, then the learned detector) on the remaining fifth; the rules alone run on the same
+items. For each label and threshold it prints F1 and the share of hard negatives given that label,
+which is how the thresholds in haven.text.detectors.learned.DEFAULT_THRESHOLDS were chosen: the
+highest F1 that keeps hard negatives flagged for the label at about 5 % or less.
+
+Run: python bench/text_learned.py [--out bench/results/text_learned.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from haven.text.analyse import analyse_document
+from haven.text.classifier import LEARNED_LABELS, Example, TextClassifier
+from haven.text.detectors.learned import DEFAULT_THRESHOLDS, LearnedDetector
+from haven.text.facts import Facts
+from haven.text.normalize import normalize
+
+ROOT = Path(__file__).resolve().parents[1]
+THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
+FOLDS = 5
+
+
+def load_rows() -> list[dict[str, Any]]:
+    folder = resources.files("haven.text") / "examples"
+    rows = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".jsonl"):
+            text = entry.read_text(encoding="utf-8")
+            rows += [json.loads(line) for line in text.splitlines() if line.strip()]
+    return rows
+
+
+def f1(rows: list[dict[str, Any]], label: str, key: str) -> dict[str, float]:
+    tp = sum(1 for r in rows if label in r["labels"] and label in r[key])
+    fp = sum(1 for r in rows if label not in r["labels"] and label in r[key])
+    fn = sum(1 for r in rows if label in r["labels"] and label not in r[key])
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0, 3)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "results" / "text_learned.json"
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    facts = Facts.from_json((ROOT / "tests/text/data/facts.json").read_text(encoding="utf-8"))
+    rows = load_rows()
+    random.Random(0).shuffle(rows)
+    lowest = dict.fromkeys(LEARNED_LABELS, min(THRESHOLDS))
+    for k in range(FOLDS):
+        train = [r for i, r in enumerate(rows) if i % FOLDS != k]
+        classifier = TextClassifier(
+            [Example(r["text"], frozenset(r["labels"]) & set(LEARNED_LABELS)) for r in train]
+        )
+        detector = LearnedDetector(classifier, thresholds=lowest)
+        for r in (r for i, r in enumerate(rows) if i % FOLDS == k):
+            doc = normalize(r["text"])
+            rules = analyse_document(r["id"], doc, facts, learned=False, lang="und")
+            both = analyse_document(r["id"], doc, facts, learned=detector, lang="und")
+            r["rules"] = set(rules.labels)
+            r["learned"] = {
+                f.kind: float(f.details["probability"])
+                for f in both.findings
+                if f.details.get("learned")
+            }
+    negatives = [r for r in rows if r["hard_negative"]]
+    result: dict[str, Any] = {"n": len(rows), "hard_negatives": len(negatives), "labels": {}}
+    print(f"{len(rows)} examples, {FOLDS}-fold; F1 (P/R) and hard negatives given the label")
+    for label in LEARNED_LABELS:
+        base = f1(rows, label, "rules")
+        base_hn = sum(1 for r in negatives if label in r["rules"]) / len(negatives)
+        block: dict[str, Any] = {"rules": {**base, "hard_negatives": round(base_hn, 3)}}
+        print(
+            f"{label:<7} rules only      F1 {base['f1']:.3f} ({base['p']:.2f}/{base['r']:.2f})"
+            f"  hard negatives {base_hn:.1%}"
+        )
+        for threshold in THRESHOLDS:
+            for r in rows:
+                extra = {lab for lab, p in r["learned"].items() if lab == label and p >= threshold}
+                r["x"] = r["rules"] | extra
+            s = f1(rows, label, "x")
+            hn = sum(1 for r in negatives if label in r["x"]) / len(negatives)
+            block[str(threshold)] = {**s, "hard_negatives": round(hn, 3)}
+            mark = " <- default" if DEFAULT_THRESHOLDS.get(label) == threshold else ""
+            print(
+                f"{'':<7} + learned @{threshold:<4} F1 {s['f1']:.3f} ({s['p']:.2f}/{s['r']:.2f})"
+                f"  hard negatives {hn:.1%}{mark}"
+            )
+        result["labels"][label] = block
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"({result['seconds']} s; results in {args.out})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
