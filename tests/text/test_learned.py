@@ -28,7 +28,10 @@ def test_leaves_labels_the_rules_found_alone() -> None:
 
 def test_harmless_cues_in_the_sentence_stop_it() -> None:
     # A news report and a negation, in words from the threat lexicon's cue lists.
-    assert DETECTOR.detect(normalize("Police reported: wir zorgen euch"), Facts()) == []
+    assert DETECTOR.detect(normalize("Police said: wir zorgen euch"), Facts()) == []
+    # A Russian cue that folds to the same letters does not count in a Latin-script sentence.
+    assert DETECTOR.detect(normalize("Zhaloba: wir zorgen euch"), Facts()) != []
+    assert DETECTOR.detect(normalize("Жалоба: wir zorgen euch"), Facts()) == []
     assert DETECTOR.detect(normalize("wir zorgen euch not"), Facts()) == []
     # Nothing harmful at all.
     assert DETECTOR.detect(normalize("der Garten ist schön"), Facts()) == []

@@ -170,6 +170,15 @@ class Lexicon:
         """True if any pattern of the category matches somewhere in `folded`."""
         return any(True for _ in self.find(category, folded))
 
+    def any_in(self, category: str, doc: NormalizedText, start: int = 0, end: int = -1) -> bool:
+        """True if the category matches in doc.folded[start:end] in a script its language uses
+        (as `find_in`): Russian "лига" folds to "liga" and must not stop "light a match")."""
+        end = len(doc.folded) if end < 0 else end
+        return any(
+            _script_allows(m.pattern.language, doc, m.start + start, m.end + start)
+            for m in self.find(category, doc.folded[start:end])
+        )
+
 
 def _script_allows(language: str, doc: NormalizedText, start: int, end: int) -> bool:
     lo, hi = doc.original_span(start, end)

@@ -82,12 +82,13 @@ class SentenceCues:
     """Whether a lexicon category matches in a sentence, remembered per sentence.
 
     A comment with many threat phrases in one sentence would otherwise rescan that sentence for
-    every phrase.
+    every phrase. Cues match only in a script their language uses (`Lexicon.any_in`).
     """
 
-    def __init__(self, lexicon: Lexicon, folded: str) -> None:
+    def __init__(self, lexicon: Lexicon, doc: NormalizedText) -> None:
         self.lexicon = lexicon
-        self.folded = folded
+        self.doc = doc
+        self.folded = doc.folded
         self._seen: dict[tuple[str, int, int], bool] = {}
         self._whole: dict[str, bool] = {}
 
@@ -96,13 +97,13 @@ class SentenceCues:
         lo, hi = sentence_bounds(self.folded, start, end)
         key = (category, lo, hi)
         if key not in self._seen:
-            self._seen[key] = self.lexicon.any(category, self.folded[lo:hi])
+            self._seen[key] = self.lexicon.any_in(category, self.doc, lo, hi)
         return self._seen[key]
 
     def anywhere(self, category: str) -> bool:
         """True when the category matches anywhere in the text."""
         if category not in self._whole:
-            self._whole[category] = self.lexicon.any(category, self.folded)
+            self._whole[category] = self.lexicon.any_in(category, self.doc)
         return self._whole[category]
 
 

@@ -42,7 +42,7 @@ class BountyDetector:
         folded = doc.folded
         if self.lexicon.any("negative", folded):
             return []
-        cues = SentenceCues(self.context, folded)
+        cues = SentenceCues(self.context, doc)
         explicit = [
             m for m in self.lexicon.find_in("explicit", doc) if not self._contextual(cues, m)
         ]

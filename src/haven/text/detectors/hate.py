@@ -56,8 +56,8 @@ class HateDetector:
         if homonyms is None:
             homonyms = list(self.lexicon.find("homonym", folded))
         own, context = cues or (
-            SentenceCues(self.lexicon, folded),
-            SentenceCues(self.context, folded),
+            SentenceCues(self.lexicon, doc),
+            SentenceCues(self.context, doc),
         )
         for h in homonyms:
             if overlaps((m.start, m.end), (h.start, h.end)):
@@ -83,7 +83,7 @@ class HateDetector:
         """One detection per text, spanning slurs and dehumanising phrases that count."""
         folded = doc.folded
         homonyms = list(self.lexicon.find("homonym", folded))
-        cues = (SentenceCues(self.lexicon, folded), SentenceCues(self.context, folded))
+        cues = (SentenceCues(self.lexicon, doc), SentenceCues(self.context, doc))
         slurs = [
             m
             for m in self.lexicon.find_in("slur", doc)

@@ -97,11 +97,13 @@ class LearnedDetector:
         words: tuple[tuple[int, int], ...],
     ) -> bool:
         start, end = a.sentence
-        sentence = doc.folded[start:end]
         for cue in _HARMLESS_CUES[label]:
-            for m in self.context.find(cue, sentence):
-                if cue != "idiom" or any(
-                    overlaps((m.start + start, m.end + start), w) for w in words
-                ):
+            if cue != "idiom":
+                if self.context.any_in(cue, doc, start, end):
+                    return True
+                continue
+            # An idiom counts only where it covers the words the model leaned on.
+            for m in self.context.find_in(cue, doc):
+                if start <= m.start < end and any(overlaps((m.start, m.end), w) for w in words):
                     return True
         return False

@@ -68,7 +68,7 @@ class ThreatDetector:
         folded = doc.folded
         if idioms is None:
             idioms = list(self.lexicon.find("idiom", folded))
-        cues = cues or SentenceCues(self.lexicon, folded)
+        cues = cues or SentenceCues(self.lexicon, doc)
         for idiom in idioms:
             if overlaps((m.start, m.end), (idiom.start, idiom.end)):
                 return "idiom"
@@ -96,7 +96,7 @@ class ThreatDetector:
         if not hits:
             return []
         idioms = list(self.lexicon.find("idiom", doc.folded))
-        cues = SentenceCues(self.lexicon, doc.folded)
+        cues = SentenceCues(self.lexicon, doc)
         kept = [m for m in hits if not self.excluded(doc, m, idioms, cues)]
         if not kept:
             return []
