@@ -72,7 +72,7 @@ def test_findings_are_model_findings_with_original_spans() -> None:
     [
         ("Сәни өлдүрәҹәјик!", "өлдүрәҹәјик"),
         ("ÖLDÜRRRRÜN onları", "ÖLDÜRRRRÜN"),
-        ("k i l l them all", "k i l l them"),
+        ("k i l l them all", "k i l l them all"),
         ("Bu ｇｉｊｄıllaqlar", "ｇｉｊｄıllaqlar"),
     ],
 )

@@ -83,6 +83,7 @@ class _Words:
     unit: frozenset[str]
     area: frozenset[str]
     organisation: frozenset[str]
+    business: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -101,12 +102,16 @@ def _words() -> _Words:
         unit=fold(data["unit"]),
         area=fold(data["area"]),
         organisation=fold(data["organisation"]),
+        business=fold(data.get("business", [])),
     )
 
 
 def _advert(folded: str) -> bool:
-    """A sale, a lost pet or a lost item (the bounty lexicon's 'negative' cues)."""
-    return load_lexicon("bounty").any("negative", folded)
+    """A sale, a lost pet or a lost item (the bounty lexicon's 'negative' cues), or a business
+    giving its contact line (exposure.json's 'business' words)."""
+    if load_lexicon("bounty").any("negative", folded):
+        return True
+    return not _words().business.isdisjoint(_TOKEN.findall(folded))
 
 
 def _tokens(doc: NormalizedText) -> list[_Token]:

@@ -74,7 +74,7 @@ class HateDetector:
             return "counter-speech"
         start, end = doc.original_span(m.start, m.end)
         if inside_quotes(doc.original, start, end) and (
-            context.anywhere("counter") or context.anywhere("report")
+            context.anywhere("counter") or context.anywhere("report") or context.anywhere("speech")
         ):
             return "quoted"
         return None

@@ -5,8 +5,9 @@ A threat is flagged when a threat phrase from the lexicon matches (first-person 
 something else: an idiom overlapping the phrase ("I'd kill for that cake"), a news report ("they
 received death threats"), sports or other contests ("we will destroy them tonight, go team"),
 counter-speech ("people who threaten them must be reported"), a negation just before it, or a
-quotation that is being condemned or reported. Those exceptions are the difference between a
-useful queue and a queue nobody reads, so each one is tested.
+quotation that is being condemned, reported or retold ("people write «burn them»"). Those
+exceptions are the difference between a useful queue and a queue nobody reads, so each one is
+tested.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class ThreatDetector:
         # A quoted threat is evidence when it stands alone, but not when someone quotes it to
         # condemn or report it; the cue may then be in another sentence of the comment.
         if inside_quotes(doc.original, start, end) and (
-            cues.anywhere("counter") or cues.anywhere("report")
+            cues.anywhere("counter") or cues.anywhere("report") or cues.anywhere("speech")
         ):
             return "quoted"
         return None
