@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from tests.text.test_classifier import TOY
-
 from haven.text.analyse import analyse_document
 from haven.text.classifier import Example, TextClassifier
 from haven.text.detectors.learned import LearnedDetector
 from haven.text.facts import Facts
 from haven.text.normalize import normalize
+from text.test_classifier import TOY
 
 DETECTOR = LearnedDetector(TextClassifier(TOY), thresholds={"threat": 0.6, "bounty": 0.6})
 
