@@ -5,6 +5,8 @@ classifier's examples nor the other sets, and are kept out of all tuning:
 
   * tests/text/data/eval_fresh.jsonl  (split test3, 225 items)
   * tests/text/data/eval_fresh2.jsonl (split test4, 300 items)
+  * tests/text/data/eval_fresh3.jsonl (split test5, 320 items shaped like a comment stream: 45 %
+    ordinary comments, 20 % hard negatives)
 
 Scored exactly as bench/text_quality.py scores the project set (precision/recall/F1 per label and
 language, hard negatives flagged, exposure recall on facts in the other script). No item text and
@@ -30,7 +32,11 @@ from haven.text.facts import Facts
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "text" / "data"
-HELD_OUT = {"eval_fresh.jsonl": "test3", "eval_fresh2.jsonl": "test4"}
+HELD_OUT = {
+    "eval_fresh.jsonl": "test3",
+    "eval_fresh2.jsonl": "test4",
+    "eval_fresh3.jsonl": "test5",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -157,6 +157,14 @@ def own_set(
             "rate": round(len(flagged) / len(negatives), 3) if negatives else 0.0,
             "flagged_ids": [rows[i]["id"] for i in flagged],
         }
+        # Ordinary comments (no label, not built to trick): what most of a real case is.
+        ordinary = [i for i, r in enumerate(rows) if not r["labels"] and not r["hard_negative"]]
+        noisy = sum(1 for i in ordinary if pred[i])
+        block["ordinary"] = {
+            "n": len(ordinary),
+            "flagged": noisy,
+            "rate": round(noisy / len(ordinary), 3) if ordinary else 0.0,
+        }
         other_script = [
             i for i, r in enumerate(rows) if "exposure" in r["labels"] and r["script"] == "Cyrl"
         ]
@@ -449,6 +457,12 @@ def print_own(title: str, own: dict[str, Any], split_names: tuple[str, ...] = OW
             f"{name:<9} hard negatives flagged {hn['flagged']}/{hn['n']} ({hn['rate']:.1%}); "
             f"exposure recall, facts in the other script: {xs['recall']:.2f} (n={xs['n']})"
         )
+        ordinary = own[name].get("ordinary")
+        if ordinary and ordinary["n"]:
+            print(
+                f"{'':<9} ordinary comments flagged {ordinary['flagged']}/{ordinary['n']} "
+                f"({ordinary['rate']:.1%})"
+            )
         for split in split_names:
             shn = own[name][split].get("hard_negatives")
             if shn and split not in OWN_SPLITS:
