@@ -115,3 +115,9 @@ def test_fold_key_is_plain() -> None:
 )
 def test_obfuscation_details(text: str, folded: str) -> None:
     assert normalize(text).folded == folded
+
+
+def test_az_in_russian_letters_keeps_look_alikes_cyrillic() -> None:
+    # ы and a final г fold to ı and q; that must not turn с into Latin c ("açmaq", to open).
+    folded = normalize("пидрлерин хамысыны асмаг лазымдыр").folded
+    assert "asmaq" in folded.split()

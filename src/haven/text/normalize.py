@@ -298,7 +298,9 @@ def _fix_word(pieces: list[_Piece], lo: int, hi: int) -> None:
     # A letter with no look-alike in the other script ("б" in "yeбaнoв", "ş" in "şəhər")
     # settles the word's script; otherwise the majority does.
     unique_cyr = any(_is_cyrillic(c) and c not in _CYR_TO_LAT for c in chars)
-    unique_lat = any(_is_latin(c) and c not in _LAT_TO_CYR for c in chars)
+    # ı and q may come from Azerbaijani typed in Russian letters (ы, final г), folded already:
+    # they do not make "асмаг" a Latin word ("acmaq", to open) instead of "asmaq" (to hang).
+    unique_lat = any(_is_latin(c) and c not in _LAT_TO_CYR and c not in "ıq" for c in chars)
     cyrillic = unique_cyr if unique_cyr != unique_lat else n_cyr > n_lat
     homoglyphs = _LAT_TO_CYR if cyrillic else _CYR_TO_LAT
     leet = _LEET_CYR if cyrillic else _LEET_LAT
