@@ -257,3 +257,9 @@ def test_masked_and_script_guarded_positives(name: str, text: str) -> None:
 
 def test_too_many_masks_do_not_match() -> None:
     assert _run("hate", "f****** everywhere") == []
+
+
+def test_a_negative_entry_is_not_its_own_negation() -> None:
+    # "won't .. survive" is a threat entry; its "won't" is not a negation of it.
+    assert _kinds("threat", "they won't survive the week") == {"threat"}
+    assert _kinds("threat", "I will never hurt them") == set()

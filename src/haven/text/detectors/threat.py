@@ -12,6 +12,8 @@ tested.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from haven.text.detectors.base import (
     Detection,
     SentenceCues,
@@ -29,6 +31,12 @@ from haven.text.normalize import NormalizedText, fold_key
 __all__ = ["ThreatDetector"]
 
 _LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "az": "Azerbaijani", "tr": "Turkish"}
+
+
+@lru_cache(maxsize=4096)
+def _own_words(source: str) -> frozenset[str]:
+    """The words an entry spells out itself, folded like the text."""
+    return frozenset(fold_key(source.replace("/", " ").replace("_", " ")).split())
 
 
 class ThreatDetector:
@@ -54,9 +62,13 @@ class ThreatDetector:
         window = 4 if m.pattern.language == "en" else 2
         if preceded_by(doc.folded, m.start, words, window=window):
             return True
-        # English puts the negation between subject and verb ("I will never hurt").
+        # English puts the negation between subject and verb ("I will never hurt"), unless the
+        # entry itself is negative ("won't .. survive", "not walking away").
+        if m.pattern.language != "en":
+            return False
+        own = _own_words(m.pattern.source)
         inner = doc.folded[m.start : m.end].split()
-        return m.pattern.language == "en" and any(w in words for w in inner)
+        return any(w in words and w not in own for w in inner)
 
     def excluded(
         self,
