@@ -168,6 +168,18 @@ def test_city_alone_is_a_location() -> None:
     assert _kinds("exposure", "Gəncədə görüşərik") == {"location"}
 
 
+@pytest.mark.parametrize("text", ["Gəncədə yaşayırlar", "Они живут в Гяндже"])
+def test_city_as_where_they_live_is_an_exposure(text: str) -> None:
+    (hit,) = _run("exposure", text)
+    assert hit.kind == "exposure" and hit.details["fact_kind"] == "city"
+
+
+def test_a_workplace_counts_only_with_work_or_a_person() -> None:
+    assert _kinds("exposure", "Ulduz Tikinti yeni bina tikir, tövsiyə edirəm") == set()
+    assert "exposure" in _kinds("exposure", "Ulduz Tikintidə işləyir")
+    assert "exposure" in _kinds("exposure", "Samir, Ulduz Tikinti MMC")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -47,13 +47,14 @@ TEXT_ANALYSER_VERSION = "0.1.0"
 LABELS = ("threat", "bounty", "exposure", "hate")
 
 # Facts that say where the targets can be found (what turns a threat into an emergency).
-_WHEREABOUTS = frozenset({"address", "phone", "workplace", "vehicle"})
+_WHEREABOUTS = frozenset({"address", "city", "phone", "workplace", "vehicle"})
 _EXPOSURE_SEVERITY = {
     ("address", True): Severity.HIGH,
     ("phone", True): Severity.HIGH,
     ("workplace", True): Severity.MEDIUM,
     ("relative", True): Severity.MEDIUM,
     ("vehicle", True): Severity.MEDIUM,
+    ("city", True): Severity.MEDIUM,
     ("address", False): Severity.MEDIUM,
     ("phone", False): Severity.MEDIUM,
 }

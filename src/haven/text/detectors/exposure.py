@@ -84,6 +84,8 @@ class _Words:
     area: frozenset[str]
     organisation: frozenset[str]
     business: frozenset[str]
+    presence: frozenset[str]
+    work: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +105,8 @@ def _words() -> _Words:
         area=fold(data["area"]),
         organisation=fold(data["organisation"]),
         business=fold(data.get("business", [])),
+        presence=fold(data.get("presence", [])),
+        work=fold(data.get("work", [])),
     )
 
 
@@ -173,7 +177,8 @@ class ExposureDetector:
         tokens = _tokens(doc)
         out: list[Detection] = []
         out.extend(self._people(doc, facts, tokens))
-        out.extend(self._places(doc, facts, tokens))
+        named = bool(out)
+        out.extend(self._places(doc, facts, tokens, named))
         out.extend(self._phones(doc, facts))
         out.extend(self._emails(doc, facts))
         out.extend(self._plates(doc, facts))
@@ -233,9 +238,16 @@ class ExposureDetector:
         return False
 
     def _places(
-        self, doc: NormalizedText, facts: Facts, tokens: list[_Token]
+        self, doc: NormalizedText, facts: Facts, tokens: list[_Token], person: bool = False
     ) -> Iterator[Detection]:
+        """Addresses, workplaces and other place facts. The case's city alone is a "location"
+        (it only raises a threat's severity) unless the text says they live or are there; a
+        workplace counts only when the text says someone works there or names a person from the
+        facts ("Ulduz Tikinti is hiring" is about a company, not the targets)."""
         words = _words()
+        seen = {t.key for t in tokens}
+        present = not words.presence.isdisjoint(seen)
+        works = person or not words.work.isdisjoint(seen)
         place_words = words.street | words.unit | words.area
         kinds: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = (
             ("address", facts.addresses, place_words),
@@ -252,7 +264,10 @@ class ExposureDetector:
                 named = [t for t in fact_tokens if not t.isdigit()]
                 if not named:
                     continue
-                location_only = kind == "address" and len(fact_tokens) == 1
+                if kind == "workplace" and not works:
+                    continue
+                location_only = kind == "address" and len(fact_tokens) == 1 and not present
+                city = kind == "address" and len(fact_tokens) == 1 and present
                 need = 1 if len(fact_tokens) == 1 else 2
                 for matched, toks in _find_fact(fact_tokens, tokens, window=12):
                     names = {j for j in matched if not fact_tokens[j].isdigit()}
@@ -260,7 +275,7 @@ class ExposureDetector:
                     # A city named inside an address ("..., Gəncə") does not identify the house:
                     # "Nizami Gəncəvi" is a poet, not Nizami street in Ganja.
                     distinctive = {j for j in names if fact_tokens[j] not in cities}
-                    if not location_only and not (
+                    if not (location_only or city) and not (
                         (distinctive and numbers) or len(distinctive) >= need
                     ):
                         continue
@@ -268,16 +283,27 @@ class ExposureDetector:
                         continue
                     yield Detection(
                         kind="location" if location_only else "exposure",
-                        score=0.5 if location_only else min(0.95, 0.7 + 0.1 * len(matched)),
+                        score=0.5
+                        if location_only
+                        else 0.6
+                        if city
+                        else min(0.95, 0.7 + 0.1 * len(matched)),
                         spans=self._span(doc, toks),
                         explanation=(
                             f"Mentions the place in {kind} #{n} of the case facts (a city or area "
                             "only: not an exposure by itself)."
                             if location_only
+                            else f"Says the targets live or are in the city of {kind} #{n} of "
+                            "the case facts."
+                            if city
                             else f"Reveals {kind} #{n} of the case facts "
                             f"({len(matched)} of its {len(fact_tokens)} identifying words)."
                         ),
-                        details={"fact_kind": kind, "fact_index": n - 1, "in_facts": True},
+                        details={
+                            "fact_kind": "city" if city else kind,
+                            "fact_index": n - 1,
+                            "in_facts": True,
+                        },
                     )
                     break
 
