@@ -148,3 +148,22 @@ def test_settings_refuse_unknown_match_fields(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "haven", "settings", str(vault), "match_config",
                           '{"pdq_treshold": 20}'], env=env, capture_output=True, text=True)
     assert bad.returncode == 1 and "unknown field(s) pdq_treshold" in bad.stderr
+
+
+LEARNED_ONLY = "Bunlar xalqdan elə dərs alacaqlar ki, ömürlük yadlarında qalacaq"  # a veiled threat
+
+
+def test_the_learned_second_opinion_can_be_switched_off_per_case(
+    vault: Vault, tmp_path: Path
+) -> None:
+    rows = [{"platform": "facebook", "url": "https://example.org/p/1/c/1", "author": "a",
+             "time": "2026-10-01T10:00:00+04:00", "text": LEARNED_ONLY,
+             "parent_url": "https://example.org/p/1"}]
+    vault.set_setting("text_learned", "off")
+    ingest(vault, [write_csv(tmp_path / "c.csv", rows)])
+    scan(vault)
+    assert not [r for r in triage_queue(vault) if r["kind"] == "threat"]
+    vault.set_setting("text_learned", "on")
+    scan(vault)
+    found = [r for r in triage_queue(vault) if r["kind"] == "threat"]
+    assert found and all("model" in r["explanation"] for r in found), found[0].keys()

@@ -485,7 +485,9 @@ def analyse_media_command(protected: tuple[Path, ...], candidates: tuple[Path, .
 @click.option("--facts", "facts_file", type=click.Path(path_type=Path, exists=True,
                                                        dir_okay=False),
               help="A case facts JSON file, for exposure of names, addresses, phones...")
-def analyse_text_command(source: Any, facts_file: Path | None) -> None:
+@click.option("--rules-only", is_flag=True,
+              help="Leave out the learned second opinion (fewer false alarms, fewer finds).")
+def analyse_text_command(source: Any, facts_file: Path | None, rules_only: bool) -> None:
     """JSON lines {"id", "text"} in (a file or standard input), one analysis per line out."""
     from haven.text.analyse import analyse_records
     from haven.text.facts import Facts, FactsError
@@ -509,7 +511,7 @@ def analyse_text_command(source: Any, facts_file: Path | None) -> None:
             yield value
 
     try:
-        for record in analyse_records(records(), case_facts):
+        for record in analyse_records(records(), case_facts, learned=not rules_only):
             click.echo(json.dumps(record, ensure_ascii=False))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None

@@ -65,6 +65,9 @@ def scan(vault: Vault, progress: Progress | None = None,
 
 def _scan_text(vault: Vault, report: ScanReport, sink: Progress) -> None:
     facts = load_facts(vault)
+    # `haven settings CASE text_learned off`: rules only, for a case where the learned second
+    # opinion's extra false alarms cost more than its extra finds.
+    learned = (vault.setting("text_learned") or "on").lower() not in ("off", "false", "no", "0")
     rows = vault.conn.execute(
         "SELECT id, text FROM items WHERE text IS NOT NULL AND text != '' ORDER BY rowid"
     ).fetchall()
@@ -72,7 +75,7 @@ def _scan_text(vault: Vault, report: ScanReport, sink: Progress) -> None:
     for start in range(0, len(rows), BATCH):
         with vault.transaction():
             for item_id, text in rows[start:start + BATCH]:
-                for finding in analyse_text(item_id, text, facts):
+                for finding in analyse_text(item_id, text, facts, learned=learned):
                     report.new_findings += vault.add_finding(finding)
                 report.texts += 1
         sink.advance(len(rows[start:start + BATCH]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from haven.text.analyse import analyse_document
 from haven.text.classifier import Example, TextClassifier
 from haven.text.detectors.learned import LearnedDetector
@@ -56,3 +58,18 @@ def test_learns_a_new_label_from_more_examples() -> None:
     detector = LearnedDetector(TextClassifier(more), thresholds={"bounty": 0.6})
     kinds = {h.kind for h in detector.detect(normalize("plim fur ihre adresse"), Facts())}
     assert kinds == {"bounty"}
+
+
+def test_cli_rules_only_leaves_out_the_model() -> None:
+    from click.testing import CliRunner
+
+    from haven.cli import main
+
+    line = json.dumps({"id": "1", "text": "Bunlar xalqdan elə dərs alacaqlar ki, yadda qalacaq"})
+    both = CliRunner().invoke(main, ["analyse", "text"], input=line + "\n")
+    rules = CliRunner().invoke(main, ["analyse", "text", "--rules-only"], input=line + "\n")
+    assert both.exit_code == 0 and rules.exit_code == 0, both.output + rules.output
+    with_model = json.loads(both.output)
+    assert "threat" in with_model["labels"]
+    assert "model" in with_model["findings"][0]["explanation"]
+    assert json.loads(rules.output)["labels"] == []

@@ -237,13 +237,17 @@ def _merge_same_kind(findings: list[Finding]) -> list[Finding]:
     return merged
 
 
-def analyse_text(item_id: str, text: str, facts: Facts | None = None) -> list[Finding]:
-    """Findings about one item's text, most urgent first, with spans into `text` itself."""
-    return list(analyse_document(item_id, normalize(text), facts or Facts()).findings)
+def analyse_text(
+    item_id: str, text: str, facts: Facts | None = None, learned: bool = True
+) -> list[Finding]:
+    """Findings about one item's text, most urgent first, with spans into `text` itself.
+    `learned=False` leaves out the learned second opinion (rules only)."""
+    doc = normalize(text)
+    return list(analyse_document(item_id, doc, facts or Facts(), learned=learned).findings)
 
 
 def analyse_records(
-    records: Iterable[Mapping[str, Any]], facts: Facts | None = None
+    records: Iterable[Mapping[str, Any]], facts: Facts | None = None, learned: bool = True
 ) -> Iterator[dict[str, Any]]:
     """The stateless face of issue 5 (`haven analyse text`): {"id", "text"} in, records out.
 
@@ -256,4 +260,4 @@ def analyse_records(
         text = record.get("text")
         if item_id is None or not isinstance(text, str):
             raise ValueError(f"record {n}: needs an 'id' and a string 'text'")
-        yield analyse_document(str(item_id), normalize(text), facts).to_record()
+        yield analyse_document(str(item_id), normalize(text), facts, learned=learned).to_record()
