@@ -148,6 +148,9 @@ def test_settings_refuse_unknown_match_fields(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "haven", "settings", str(vault), "match_config",
                           '{"pdq_treshold": 20}'], env=env, capture_output=True, text=True)
     assert bad.returncode == 1 and "unknown field(s) pdq_treshold" in bad.stderr
+    odd = subprocess.run([sys.executable, "-m", "haven", "settings", str(vault), "text_learned",
+                          "maybe"], env=env, capture_output=True, text=True)
+    assert odd.returncode == 1 and "text_learned must be on or off" in odd.stderr
 
 
 LEARNED_ONLY = "Bunlar xalqdan elə dərs alacaqlar ki, ömürlük yadlarında qalacaq"  # a veiled threat

@@ -286,11 +286,16 @@ SETTINGS = {
     "represented": "who the representative acts for (default: the persons concerned)",
     "case_title": "a title for reports",
     "match_config": "media matching thresholds as JSON, e.g. '{\"pdq_threshold\": 28}'",
+    "text_learned": "on (default) or off: the learned second opinion after the text rules",
 }
 
 
 def _check_setting(name: str, value: str) -> None:
     """Refuse a value that would break a later command, naming what is wrong."""
+    if name == "text_learned":
+        if value.lower() not in ("on", "off", "true", "false", "yes", "no", "1", "0"):
+            raise click.ClickException("text_learned must be on or off")
+        return
     if name != "match_config":
         return
     from dataclasses import fields
