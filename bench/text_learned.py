@@ -20,12 +20,21 @@ import json
 import random
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from text_quality import score_sets
+
 from haven.text.analyse import analyse_document
-from haven.text.classifier import LEARNED_LABELS, Example, TextClassifier, load_examples
+from haven.text.classifier import (
+    LEARNED_LABELS,
+    Example,
+    TextClassifier,
+    default_classifier,
+    shipped_example_files,
+)
 from haven.text.detectors.learned import DEFAULT_THRESHOLDS, LearnedDetector
 from haven.text.facts import Facts
 from haven.text.normalize import normalize
@@ -36,22 +45,18 @@ FOLDS = 5
 
 
 def load_rows() -> list[dict[str, Any]]:
-    folder = resources.files("haven.text") / "examples"
-    rows = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".jsonl"):
-            text = entry.read_text(encoding="utf-8")
-            rows += [json.loads(line) for line in text.splitlines() if line.strip()]
-    return rows
+    """The shipped examples with their metadata (hard_negative), which load_examples drops."""
+    return [
+        json.loads(line)
+        for _, text in shipped_example_files()
+        for line in text.splitlines()
+        if line.strip()
+    ]
 
 
-def f1(rows: list[dict[str, Any]], label: str, key: str) -> dict[str, float]:
-    tp = sum(1 for r in rows if label in r["labels"] and label in r[key])
-    fp = sum(1 for r in rows if label not in r["labels"] and label in r[key])
-    fn = sum(1 for r in rows if label in r["labels"] and label not in r[key])
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0, 3)}
+def f1(rows: list[dict[str, Any]], label: str, key: str) -> dict[str, float | int]:
+    gold = [set(r["labels"]) for r in rows]
+    return score_sets(gold, [r[key] for r in rows], [label])[label]
 
 
 def ordinary_tweets(data: Path) -> list[str]:
@@ -97,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                 if f.details.get("learned")
             }
     ordinary: list[dict[str, float]] = []
-    full = LearnedDetector(TextClassifier(load_examples()), thresholds=lowest)
+    full = LearnedDetector(default_classifier(), thresholds=lowest)
     for text in ordinary_tweets(args.data):
         doc = normalize(text)
         found = analyse_document("t", doc, Facts(), learned=full, lang="und").findings

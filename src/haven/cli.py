@@ -293,7 +293,9 @@ SETTINGS = {
 def _check_setting(name: str, value: str) -> None:
     """Refuse a value that would break a later command, naming what is wrong."""
     if name == "text_learned":
-        if value.lower() not in ("on", "off", "true", "false", "yes", "no", "1", "0"):
+        from haven.scan import SWITCH_VALUES
+
+        if value.lower() not in SWITCH_VALUES:
             raise click.ClickException("text_learned must be on or off")
         return
     if name != "match_config":

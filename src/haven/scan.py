@@ -63,11 +63,20 @@ def scan(vault: Vault, progress: Progress | None = None,
     return report
 
 
+SWITCH_VALUES = {"on": True, "true": True, "yes": True, "1": True,
+                 "off": False, "false": False, "no": False, "0": False}  # fmt: skip
+"""What the on/off case settings (text_learned) accept."""
+
+
+def text_learned(value: str | None) -> bool:
+    """The `text_learned` setting: on unless set off. Off means rules only, for a case where the
+    learned second opinion's extra false alarms cost more than its extra finds."""
+    return SWITCH_VALUES.get((value or "on").lower(), True)
+
+
 def _scan_text(vault: Vault, report: ScanReport, sink: Progress) -> None:
     facts = load_facts(vault)
-    # `haven settings CASE text_learned off`: rules only, for a case where the learned second
-    # opinion's extra false alarms cost more than its extra finds.
-    learned = (vault.setting("text_learned") or "on").lower() not in ("off", "false", "no", "0")
+    learned = text_learned(vault.setting("text_learned"))
     rows = vault.conn.execute(
         "SELECT id, text FROM items WHERE text IS NOT NULL AND text != '' ORDER BY rowid"
     ).fetchall()

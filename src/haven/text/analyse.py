@@ -75,7 +75,7 @@ def default_detectors() -> tuple[Detector, ...]:
 @lru_cache(maxsize=1)
 def default_learned() -> LearnedDetector:
     """The learned second opinion on the shipped examples (trains once, about a second)."""
-    return LearnedDetector(context=load_lexicon("threat"))
+    return LearnedDetector()
 
 
 @dataclass(frozen=True)
@@ -143,17 +143,18 @@ def analyse_document(
     True for the default one, False for rules only (what the benchmark compares against).
     """
     detectors = default_detectors() if detectors is None else detectors
-    found: list[tuple[Detector, Detection]] = [
-        (d, hit) for d in detectors for hit in d.detect(doc, facts)
-    ]
-    # A reward for violence is also a threat (the bounty detector says so); when the threat
-    # detector found that threat itself, one threat finding is enough.
-    if any(d.name == "threat" for d, _ in found):
-        found = [(d, hit) for d, hit in found if d.name != "bounty" or hit.kind != "threat"]
+    # One detector per kind: the first to report a kind owns it (the bounty detector also calls
+    # a reward for violence a threat, but the threat detector's own finding comes first), and
+    # the learned second opinion is only asked about the kinds nobody reported.
+    found: list[tuple[Detector, Detection]] = []
+    owner: dict[str, str] = {}
+    for detector in detectors:
+        for hit in detector.detect(doc, facts):
+            if owner.setdefault(hit.kind, detector.name) == detector.name:
+                found.append((detector, hit))
     second = default_learned() if learned is True else learned or None
     if second is not None:
-        kinds = {hit.kind for _, hit in found}
-        found += [(second, hit) for hit in second.detect(doc, facts, found=kinds)]
+        found += [(second, hit) for hit in second.detect(doc, facts, found=set(owner))]
     whereabouts = [
         hit
         for _, hit in found

@@ -18,7 +18,6 @@ and `assess` can say which words weighed most: those become the evidence spans.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from haven.text.normalize import NormalizedText, normalize
+from haven.text.detectors.base import sentence_spans
+from haven.text.normalize import FOLDED_WORD, NormalizedText, normalize
 
 __all__ = [
     "LEARNED_LABELS",
@@ -37,14 +37,13 @@ __all__ = [
     "TextClassifier",
     "default_classifier",
     "load_examples",
+    "shipped_example_files",
 ]
 
 LEARNED_LABELS = ("threat", "bounty", "hate")
 """Labels the classifier learns. Exposure is about the case facts, which rules match exactly."""
 
 _N_FEATURES = 2**19
-_WORD = re.compile(r"[a-z0-9]+")
-_SENTENCE_END = re.compile(r"[!?\n]+|\.(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -69,18 +68,23 @@ class Assessment:
     sentence: tuple[int, int]
 
 
+def shipped_example_files() -> list[tuple[str, str]]:
+    """(file name, content) of every example file shipped in haven/text/examples, by name."""
+    folder = resources.files("haven.text") / "examples"
+    return sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".jsonl")
+    )
+
+
 def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
     """Labelled examples from JSONL files; by default every file shipped in haven/text/examples.
 
     A line that is not a JSON object with a string "text" raises ValueError naming file and line.
     """
     if paths is None:
-        folder = resources.files("haven.text") / "examples"
-        sources = sorted(
-            (entry.name, entry.read_text(encoding="utf-8"))
-            for entry in folder.iterdir()
-            if entry.name.endswith(".jsonl")
-        )
+        sources = shipped_example_files()
     else:
         sources = [(str(p), Path(p).read_text(encoding="utf-8")) for p in paths]
     examples: list[Example] = []
@@ -131,8 +135,6 @@ class TextClassifier:
             weights[:, column] = model.coef_[0]
             bias[column] = model.intercept_[0]
         self._weights = weights
-        # One contiguous row per label, for the per-word question (a column slice would copy).
-        self._rows = np.ascontiguousarray(weights.T)
         self._bias = bias
 
     def _features(self, folded: Sequence[str]) -> Any:
@@ -151,14 +153,8 @@ class TextClassifier:
     def assess(self, doc: NormalizedText) -> dict[str, Assessment]:
         """Per label: the best probability over the text and its sentences, and why."""
         folded = doc.folded
-        parts = [(0, len(folded))]
-        lo = 0
-        for m in _SENTENCE_END.finditer(folded):
-            if folded[lo : m.start()].strip():
-                parts.append((lo, m.start()))
-            lo = m.end()
-        if lo and folded[lo:].strip():
-            parts.append((lo, len(folded)))
+        whole = (0, len(folded))
+        parts = [whole, *(s for s in sentence_spans(folded) if s != whole)]
         probs = self.probabilities([folded[a:b] for a, b in parts])
         out: dict[str, Assessment] = {}
         for column, label in enumerate(LEARNED_LABELS):
@@ -175,13 +171,17 @@ class TextClassifier:
         """Folded spans of the words in the assessed sentence that pushed its label up most."""
         folded = doc.folded
         start, end = assessment.sentence
-        words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(folded[start:end])]
+        words = [m.span() for m in FOLDED_WORD.finditer(folded, start, end)]
         if not words:
             return ()
         rows = self._vectorizer.transform([folded[a:b] for a, b in words])
         # Each word's own n-grams, weighted as the model weighs them: its share of the score.
-        row = self._rows[LEARNED_LABELS.index(assessment.label)]
-        weight = np.asarray(rows.sign() @ row).ravel()
+        # Only the n-grams present are looked up (a whole weight column would be a 4 MB copy).
+        column = LEARNED_LABELS.index(assessment.label)
+        owner = np.repeat(np.arange(len(words)), np.diff(rows.indptr))
+        weight = np.bincount(
+            owner, weights=self._weights[rows.indices, column], minlength=len(words)
+        )
         ranked = sorted(range(len(words)), key=lambda i: -weight[i])
         return tuple(words[i] for i in ranked[:limit] if weight[i] > 0)
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from haven.text.normalize import NormalizedText, normalize
+from haven.text.normalize import NormalizedText, folded_words, normalize
 
 __all__ = ["Lexicon", "LexiconError", "Match", "Pattern", "compile_pattern", "load_lexicon"]
 
@@ -160,7 +160,6 @@ def compile_pattern(source: str, language: str = "", category: str = "") -> Patt
     )
 
 
-_WORDS = re.compile(rf"[{_WORD_CHARS}]+")
 _PREFIX = 2
 
 
@@ -204,7 +203,7 @@ class Lexicon:
         if index is None:
             index = self._index[category] = _HeadIndex.build(patterns)
         chosen = set(index.always)
-        for word in set(_WORDS.findall(folded)):
+        for word in folded_words(folded):
             for head, at in index.by_prefix.get(word[:_PREFIX], ()):
                 if word.startswith(head):
                     chosen.add(at)

@@ -21,9 +21,11 @@ from anyascii import anyascii
 
 __all__ = [
     "AZ_CYRILLIC_LETTERS",
+    "FOLDED_WORD",
     "NormalizedText",
     "az_cyrillic_to_latin",
     "fold_key",
+    "folded_words",
     "has_az_cyrillic",
     "normalize",
 ]
@@ -406,6 +408,15 @@ def normalize(text: str, *, turkic: bool | None = None) -> NormalizedText:
 
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+
+FOLDED_WORD = re.compile(r"[a-z0-9]+")
+"""A word of folded text: what lexicon entries, facts and the classifier compare."""
+
+
+@lru_cache(maxsize=64)
+def folded_words(folded: str) -> frozenset[str]:
+    """The distinct words of a folded text; cached because every lexicon category asks."""
+    return frozenset(FOLDED_WORD.findall(folded))
 
 
 def fold_key(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from haven.text.facts import Facts
 from haven.text.lexicon import Lexicon, Match
-from haven.text.normalize import NormalizedText
+from haven.text.normalize import FOLDED_WORD, NormalizedText
 
 __all__ = [
     "Detection",
@@ -27,6 +27,7 @@ __all__ = [
     "overlaps",
     "preceded_by",
     "sentence_bounds",
+    "sentence_spans",
     "to_original",
 ]
 
@@ -61,6 +62,13 @@ def _sentence_breaks(folded: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     # Computed once per text: detectors ask for many spans of the same text.
     found = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(folded)]
     return tuple(s for s, _ in found), tuple(e for _, e in found)
+
+
+def sentence_spans(folded: str) -> list[tuple[int, int]]:
+    """The non-blank sentences of `folded`, split where `sentence_bounds` splits."""
+    starts, ends = _sentence_breaks(folded)
+    pieces = zip((0, *ends), (*starts, len(folded)), strict=True)
+    return [(a, b) for a, b in pieces if folded[a:b].strip()]
 
 
 _MAX_CONTEXT = 400  # characters each side: an unpunctuated wall of text is not one sentence
@@ -115,7 +123,7 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def preceded_by(folded: str, start: int, words: Iterable[str], window: int = 2) -> bool:
     """True when one of `words` is among the `window` words just before `start`."""
     # Only the tail matters; slicing keeps this linear in the text, not quadratic.
-    before = re.findall(r"[a-z0-9]+", folded[max(0, start - 40 * window) : start])[-window:]
+    before = FOLDED_WORD.findall(folded[max(0, start - 40 * window) : start])[-window:]
     wanted = set(words)
     return any(w in wanted for w in before)
 

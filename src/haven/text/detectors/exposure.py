@@ -29,11 +29,16 @@ from rapidfuzz import fuzz
 from haven.text.detectors.base import Detection
 from haven.text.facts import Facts
 from haven.text.lexicon import load_lexicon
-from haven.text.normalize import NormalizedText, az_cyrillic_to_latin, normalize
+from haven.text.normalize import (
+    FOLDED_WORD,
+    NormalizedText,
+    az_cyrillic_to_latin,
+    folded_words,
+    normalize,
+)
 
 __all__ = ["ExposureDetector", "loose", "phone_key"]
 
-_TOKEN = re.compile(r"[a-z0-9]+")
 _DIGRAPHS = (("shch", "s"), ("dzh", "c"), ("dj", "c"), ("zh", "j"), ("kh", "x"), ("ch", "c"),
              ("sh", "s"), ("ts", "s"))  # fmt: skip
 _SOUNDS = str.maketrans({"e": "a", "h": "g", "x": "g", "q": "g", "k": "g", "y": "i", "w": "v"})
@@ -96,7 +101,7 @@ def _words() -> _Words:
     def fold(words: list[str]) -> frozenset[str]:
         out: set[str] = set()
         for w in words:
-            out.update(_TOKEN.findall(normalize(w).folded))
+            out.update(FOLDED_WORD.findall(normalize(w).folded))
         return frozenset(out)
 
     return _Words(
@@ -115,17 +120,17 @@ def _advert(folded: str) -> bool:
     giving its contact line (exposure.json's 'business' words)."""
     if load_lexicon("bounty").any("negative", folded):
         return True
-    return not _words().business.isdisjoint(_TOKEN.findall(folded))
+    return not _words().business.isdisjoint(folded_words(folded))
 
 
 def _tokens(doc: NormalizedText) -> list[_Token]:
-    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(doc.folded)]
+    return [_Token(m.group(), m.start(), m.end()) for m in FOLDED_WORD.finditer(doc.folded)]
 
 
 @lru_cache(maxsize=4096)
 def _fact_tokens(value: str, ignore: frozenset[str]) -> tuple[str, ...]:
     # Facts are few and fixed for a case while comments are many: fold each fact once.
-    return tuple(t for t in _TOKEN.findall(normalize(value).folded) if t not in ignore)
+    return tuple(t for t in FOLDED_WORD.findall(normalize(value).folded) if t not in ignore)
 
 
 @lru_cache(maxsize=262144)
@@ -245,7 +250,7 @@ class ExposureDetector:
         workplace counts only when the text says someone works there or names a person from the
         facts ("Ulduz Tikinti is hiring" is about a company, not the targets)."""
         words = _words()
-        seen = {t.key for t in tokens}
+        seen = folded_words(doc.folded)
         present = not words.presence.isdisjoint(seen)
         works = person or not words.work.isdisjoint(seen)
         place_words = words.street | words.unit | words.area

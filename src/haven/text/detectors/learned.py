@@ -37,6 +37,18 @@ _HARMLESS_CUES = {
     "bounty": ("report", "counter", "sport"),
     "hate": ("report", "counter"),
 }
+_CUE_NAMES = {
+    "report": "a news report",
+    "counter": "counter-speech",
+    "sport": "sport or games",
+    "idiom": "an idiom",
+    "negation": "a negation",
+}
+
+
+def _cue_list(label: str) -> str:
+    names = [_CUE_NAMES[cue] for cue in _HARMLESS_CUES[label]]
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 class LearnedDetector:
@@ -83,8 +95,8 @@ class LearnedDetector:
                         f"No lexicon phrase matched, but the model trained on "
                         f"{self.classifier.size} labelled comments reads this as {_WHAT[label]} "
                         f"(probability {a.probability:.2f}); the marked words weighed most. "
-                        "No sign in that sentence of a news report, counter-speech, sport, an "
-                        "idiom or a negation. Check it: the model can be wrong."
+                        f"No sign in that sentence of {_cue_list(label)}. "
+                        "Check it: the model can be wrong."
                     ),
                     details={"probability": round(a.probability, 3), "learned": True},
                 )
