@@ -170,3 +170,34 @@ def test_the_learned_second_opinion_can_be_switched_off_per_case(
     scan(vault)
     found = [r for r in triage_queue(vault) if r["kind"] == "threat"]
     assert found and all("model" in r["explanation"] for r in found), found[0].keys()
+
+
+def test_a_broken_example_file_stops_scan_with_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from haven import cli
+    from haven.text import analyse, classifier
+
+    monkeypatch.setenv("HAVEN_PASSPHRASE", PASSPHRASE)
+    case = tmp_path / "case"
+    runner = CliRunner()
+    assert runner.invoke(cli.main, ["init", str(case)]).exit_code == 0
+    rows = [{"platform": "facebook", "url": "https://example.org/p/1/c/1", "author": "a",
+             "time": "2026-10-01T10:00:00+04:00", "text": "hello", "parent_url": ""}]
+    csv_file = write_csv(tmp_path / "c.csv", rows)
+    assert runner.invoke(cli.main, ["ingest", str(case), str(csv_file)]).exit_code == 0
+    monkeypatch.setattr(classifier, "shipped_example_files", lambda: [("mine.jsonl", "{oops\n")])
+    classifier.default_classifier.cache_clear()
+    analyse.default_learned.cache_clear()
+    try:
+        result = runner.invoke(cli.main, ["scan", str(case)])
+    finally:
+        classifier.default_classifier.cache_clear()
+        analyse.default_learned.cache_clear()
+    assert result.exit_code == 1
+    assert "mine.jsonl:1: not JSON" in result.output
+    with Vault.open(case, PASSPHRASE) as vault:
+        assert vault.conn.execute("SELECT COUNT(*) FROM findings").fetchone() == (0,)
+    assert verify_vault(case, PASSPHRASE).ok

@@ -423,14 +423,19 @@ def scan(vault: Path, show: int, as_json: bool) -> None:
     """Match media against the protected set and analyse all text; critical first."""
     from haven.reports.triage import triage_queue
     from haven.scan import scan as run_scan
+    from haven.text.classifier import ExampleError
+    from haven.text.lexicon import LexiconError
 
     with opened(vault) as case:
         progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeRemainingColumn(), console=err, disable=not err.is_terminal,
         )
-        with progress:
-            report = run_scan(case, BarProgress(progress))
+        try:
+            with progress:
+                report = run_scan(case, BarProgress(progress))
+        except (LexiconError, ExampleError) as exc:
+            raise click.ClickException(f"text rules or examples: {exc}") from None
         queue = triage_queue(case, limit=show)
     for problem in report.problems:
         err.print(f"skipped: {problem}", markup=False)

@@ -22,7 +22,7 @@ from haven.media.errors import MediaError
 from haven.media.match import MatchConfig, ProtectedMedia, match_candidate
 from haven.model import Finding, Problem, Severity, canonical_json, sha256_hex, stable_id
 from haven.tempdirs import private_dir
-from haven.text.analyse import analyse_text
+from haven.text.analyse import analyse_text, default_detectors, default_learned
 from haven.vault import Vault
 
 BATCH = 200
@@ -77,6 +77,11 @@ def text_learned(value: str | None) -> bool:
 def _scan_text(vault: Vault, report: ScanReport, sink: Progress) -> None:
     facts = load_facts(vault)
     learned = text_learned(vault.setting("text_learned"))
+    # Compile the lexicons and train the classifier before any work, so that an NGO's broken
+    # lexicon or example line stops the scan at once, naming the file, with nothing half-done.
+    default_detectors()
+    if learned:
+        default_learned()
     rows = vault.conn.execute(
         "SELECT id, text FROM items WHERE text IS NOT NULL AND text != '' ORDER BY rowid"
     ).fetchall()

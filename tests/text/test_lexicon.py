@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from haven.text.lexicon import LexiconError, compile_pattern, lexicon_from_dict, load_lexicon
@@ -86,3 +88,10 @@ def test_skipping_entries_by_first_word_changes_no_match() -> None:
                 }
                 found = {(m.pattern.source, m.start, m.end) for m in lexicon.find(category, folded)}
                 assert found == every, (name, category, text)
+
+
+def test_a_lexicon_file_that_is_not_json_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "threat.json"
+    bad.write_text('{"languages": {"en": {"threat": ["kill"],}}}', encoding="utf-8")
+    with pytest.raises(LexiconError, match="lexicon threat: not JSON"):
+        load_lexicon("threat", bad)

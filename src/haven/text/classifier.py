@@ -34,6 +34,7 @@ __all__ = [
     "LEARNED_LABELS",
     "Assessment",
     "Example",
+    "ExampleError",
     "TextClassifier",
     "default_classifier",
     "load_examples",
@@ -44,6 +45,10 @@ LEARNED_LABELS = ("threat", "bounty", "hate")
 """Labels the classifier learns. Exposure is about the case facts, which rules match exactly."""
 
 _N_FEATURES = 2**19
+
+
+class ExampleError(ValueError):
+    """An example file line that cannot be read; the message names the file and line."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,8 @@ def shipped_example_files() -> list[tuple[str, str]]:
 def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
     """Labelled examples from JSONL files; by default every file shipped in haven/text/examples.
 
-    A line that is not a JSON object with a string "text" raises ValueError naming file and line.
+    A line that is not a JSON object with a string "text" raises ExampleError naming file and
+    line.
     """
     if paths is None:
         sources = shipped_example_files()
@@ -95,9 +101,9 @@ def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{name}:{number}: not JSON ({exc.msg})") from exc
+                raise ExampleError(f"{name}:{number}: not JSON ({exc.msg})") from exc
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise ValueError(f"{name}:{number}: needs a string 'text'")
+                raise ExampleError(f"{name}:{number}: needs a string 'text'")
             labels = frozenset(str(x) for x in record.get("labels", [])) & set(LEARNED_LABELS)
             examples.append(Example(text=record["text"], labels=labels))
     return examples

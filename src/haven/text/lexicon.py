@@ -329,11 +329,18 @@ def _inflected(
 def load_lexicon(name: str, path: Path | None = None) -> Lexicon:
     """Load a lexicon by name from the package (or from `path`, for an NGO's own copy)."""
     if path is not None:
-        return lexicon_from_dict(name, json.loads(path.read_text(encoding="utf-8")))
+        return lexicon_from_dict(name, _decoded(name, path.read_text(encoding="utf-8")))
     return _packaged(name)
+
+
+def _decoded(name: str, text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LexiconError(f"lexicon {name}: not JSON (line {exc.lineno}: {exc.msg})") from None
 
 
 @lru_cache(maxsize=16)
 def _packaged(name: str) -> Lexicon:
     text = resources.files("haven.text").joinpath("lexicons", f"{name}.json").read_text("utf-8")
-    return lexicon_from_dict(name, json.loads(text))
+    return lexicon_from_dict(name, _decoded(name, text))
