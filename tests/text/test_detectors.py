@@ -51,6 +51,8 @@ def _kinds(name: str, text: str) -> set[str]:
         "They should all be hanged",
         "I w1ll k1ll y0u",
         "öldürəcəyikkkkk",
+        "ya vas oboih zakopayu, zhdite",  # Russian typed in Latin letters
+        "Елвинин башыны кясэджэм",  # Azerbaijani on a Russian keyboard, э for ə
     ],
 )
 def test_threats(text: str) -> None:
@@ -137,6 +139,13 @@ def test_not_bounties(text: str) -> None:
         ("mail: Samir.H@example.az", "email", ["Samir.H@example.az"]),
         ("ул. Ленина, д. 5, кв. 3", "address", ["ул. Ленина, д. 5"]),
         ("He lives at 221 Baker Street", "address", ["221 Baker Street"]),
+        # A case e-mail spelled out to slip past filters; a plate in Cyrillic look-alikes.
+        ("yaz: samir dot h at example dot az", "email", ["samir dot h at example dot az"]),
+        ("Mail: samir [nokta] h [at] example [nokta] az", "email",
+         ["samir [nokta] h [at] example [nokta] az"]),
+        ("s a m i r . h собака example точка az", "email",
+         ["s a m i r . h собака example точка az"]),
+        ("Увидите тачку 10ХУ345 — звоните", "vehicle", ["10ХУ345"]),
     ],
 )
 def test_exposure(text: str, fact_kind: str, expected_spans: list[str]) -> None:
@@ -153,10 +162,26 @@ def test_exposure(text: str, fact_kind: str, expected_spans: list[str]) -> None:
         "Гянджа — красивый город",
         "Nizami Gəncəvi böyük şairdir",  # a street name and the city, but no house
         "Samir, sabah görüşək?",  # a target's name is a mention, not an exposure
+        # The writer's own family in the city, not the targets.
+        "Mənim dayım da Gəncədə yaşayır, deyir orda hamı bunu danışır",
+        "У меня дядя тоже в Гяндже живёт",
+        "my uncle lives in Ganja too",
+        # A public office's or a business's address and line.
+        "ASAN xidmətin Gəncə filialı Heydər Əliyev prospekti 245-də yerləşir",
+        "The US embassy in Baku is at 111 Azadliq Ave, if anyone needs consular help",
+        "Pizza place in Ganja: 022 256 00 11, open 24/7",
+        "МФЦ на ул. Ленина, 10 теперь работает и по субботам",
+        "look at example dot com",  # "at" and "dot" but no case e-mail
     ],
 )
 def test_not_exposure(text: str) -> None:
     assert all(d.kind != "exposure" for d in _run("exposure", text))
+
+
+def test_the_words_of_an_e_mail_are_not_names() -> None:
+    # "hasanova" in the address is not the relative Leyla Həsənova.
+    found = _run("exposure", "write to leyla.hasanova@example.az")
+    assert [d.details["fact_kind"] for d in found] == ["email"]
 
 
 def test_target_name_is_a_mention_and_surname_goes_to_the_target() -> None:
@@ -168,7 +193,17 @@ def test_city_alone_is_a_location() -> None:
     assert _kinds("exposure", "Gəncədə görüşərik") == {"location"}
 
 
-@pytest.mark.parametrize("text", ["Gəncədə yaşayırlar", "Они живут в Гяндже"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gəncədə yaşayırlar",
+        "Они живут в Гяндже",
+        "They're still in Ganja",  # the English name of the city
+        "Инди Ҝәнҹәдәдирләр",  # "they are in Gəncə" is one word
+        "Хэлэ дэ Гянджададырлар",  # the same, typed with Russian letters
+        "Bunlar hala Gence'deler",
+    ],
+)
 def test_city_as_where_they_live_is_an_exposure(text: str) -> None:
     (hit,) = _run("exposure", text)
     assert hit.kind == "exposure" and hit.details["fact_kind"] == "city"

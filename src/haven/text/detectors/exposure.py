@@ -4,13 +4,17 @@ Case facts are matched however they are written: in the other script (Гасан
 inflected (Samirin, Gəncədə, Гасановым), abbreviated (küç., ул., д., кв.), or with a phone
 number spaced and prefixed differently. Names and places are compared in a "loose" phonetic form
 that merges the spellings Russian and Azerbaijani use for the same sounds (h/x/q vs г/х, c vs дж,
-ə vs я/а); a token matches a fact token that it starts with, so case endings are allowed.
+ə vs я/а); a token matches a fact token that it starts with, so case endings are allowed. A
+city's foreign names that the key cannot reach (Ganja for Gəncə) come from exposure.json, and a
+case e-mail spelled out to slip past filters ("samir dot hasanov at example dot az") counts too.
 
 Generic personal data (phones, e-mails, number plates, street addresses) is flagged too, at a
 lower score, because a comment giving someone's phone number matters even when the caseworker
-did not know that number. A place that is only a city ("Gəncə") is reported as a location (it
-raises a threat to critical) but is not an exposure by itself: the city is named innocently all
-the time. Fact values never appear in explanations, only which fact matched.
+did not know that number, unless a business or public office is giving its own. A place that
+is only a city ("Gəncə") is reported as a location (it raises a threat to critical) but is not an
+exposure by itself: the city is named innocently all the time. It is one when the text says they
+live or are there, and not when it is the writer's own family that lives there. Fact values
+never appear in explanations, only which fact matched.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ _PLATES = (
     re.compile(rf"(?<!\w)[{_PLATE_LETTERS}]\s?\d{{3}}\s?[{_PLATE_LETTERS}]{{2}}\s?\d{{2,3}}(?!\w)"),
     re.compile(r"(?<!\w)(?:0[1-9]|[1-7]\d|8[01])\s?[A-Z]{1,3}\s?\d{2,4}(?!\w)"),  # TR: 34 ABC 123
 )
+_PLATE_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
 _DIGIT_RUN = re.compile(r"\+?\d(?:[\s().-]{0,3}\d){6,14}")
 
 
@@ -91,6 +96,12 @@ class _Words:
     business: frozenset[str]
     presence: frozenset[str]
     work: frozenset[str]
+    public: frozenset[str]
+    own: frozenset[str]
+    presence_phrases: tuple[tuple[str, ...], ...]
+    email_at: frozenset[str]
+    email_dot: frozenset[str]
+    exonyms: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +115,13 @@ def _words() -> _Words:
             out.update(FOLDED_WORD.findall(normalize(w).folded))
         return frozenset(out)
 
+    def sequence(phrase: str) -> tuple[str, ...]:
+        return tuple(FOLDED_WORD.findall(normalize(phrase).folded))
+
+    exonyms: dict[str, tuple[str, ...]] = {}
+    for city, names in data.get("exonyms", {}).items():
+        for key in sequence(city):
+            exonyms[loose(key)] = tuple(t for n in names for t in sequence(n))
     return _Words(
         street=fold(data["street"]),
         unit=fold(data["unit"]),
@@ -112,15 +130,105 @@ def _words() -> _Words:
         business=fold(data.get("business", [])),
         presence=fold(data.get("presence", [])),
         work=fold(data.get("work", [])),
+        public=fold(data.get("public", [])),
+        own=fold(data.get("own", [])),
+        presence_phrases=tuple(sequence(p) for p in data.get("presence_phrases", [])),
+        email_at=fold(data.get("email_at", [])),
+        email_dot=fold(data.get("email_dot", [])),
+        exonyms=exonyms,
     )
 
 
 def _advert(folded: str) -> bool:
     """A sale, a lost pet or a lost item (the bounty lexicon's 'negative' cues), or a business
-    giving its contact line (exposure.json's 'business' words)."""
+    or public office giving its contact line or address (exposure.json's 'business' and
+    'public' words)."""
     if load_lexicon("bounty").any("negative", folded):
         return True
-    return not _words().business.isdisjoint(folded_words(folded))
+    words = _words()
+    seen = folded_words(folded)
+    return not (words.business.isdisjoint(seen) and words.public.isdisjoint(seen))
+
+
+# Azerbaijani and Turkish say "they are in X" with an ending on X (Gəncədədirlər, Gence'deler),
+# in the phonetic key: locative d/t + copula.
+_THERE_ENDINGS = frozenset({"dadir", "dadirlar", "dadilar", "dalar", "tadir", "tadirlar", "talar"})
+
+
+def _has_phrase(tokens: Sequence[_Token], phrases: Sequence[tuple[str, ...]]) -> bool:
+    keys = [t.key for t in tokens]
+    return any(keys[i : i + len(p)] == list(p) for p in phrases if p for i in range(len(keys)))
+
+
+def _there(city: str, toks: Sequence[_Token], tokens: Sequence[_Token], present: bool) -> bool:
+    """Whether a mention of the case's city says the targets are there.
+
+    It does when the text has a presence word or phrase ("yaşayırlar", "they are in") or the
+    city carries a "they are in" ending (Gəncədədirlər, Gence'deler); it does not when the
+    writer's own family stands just before it ("mənim dayım da Gəncədə yaşayır").
+    """
+    words = _words()
+    first = tokens.index(toks[0])
+    if any(t.key in words.own for t in tokens[max(0, first - 4) : first]):
+        return False
+    if present:
+        return True
+    for tok in toks:
+        at = tokens.index(tok)
+        after = tokens[at + 1].key if at + 1 < len(tokens) else ""
+        if _says_there(city, tok.key) or (
+            after
+            and loose(after) in _THERE_ENDINGS
+            and tokens[at + 1].folded_start - tok.folded_end <= 1
+        ):
+            return True
+    return False
+
+
+def folded_words_in_order(text: str) -> list[str]:
+    """The folded words of `text`, in order."""
+    return FOLDED_WORD.findall(normalize(text).folded)
+
+
+def _email_parts(folded: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The words of a folded text with "@" and "." for the words or signs that stand for them."""
+    words = _words()
+    parts: list[str] = []
+    for n, (start, end) in enumerate(spans):
+        if n:
+            gap = folded[spans[n - 1][1] : start].strip(" []()")
+            if gap in ("@", "."):
+                parts.append(gap)
+        word = folded[start:end]
+        parts.append("@" if word in words.email_at else "." if word in words.email_dot else word)
+    return parts
+
+
+def _spelled_out_emails(
+    doc: NormalizedText, emails: Sequence[str]
+) -> Iterator[tuple[int, tuple[int, int]]]:
+    """(fact index, original span) of each case e-mail written as "name dot x at host dot az"."""
+    spans = [m.span() for m in FOLDED_WORD.finditer(doc.folded)]
+    parts = _email_parts(doc.folded, spans)
+    # Which word each part came from (separator signs belong to the word after them).
+    owner = []
+    for n, (start, _) in enumerate(spans):
+        gap = doc.folded[spans[n - 1][1] : start].strip(" []()") if n else ""
+        if gap in ("@", "."):
+            owner.append(n)
+        owner.append(n)
+    for index, email in enumerate(emails):
+        # Folding reads "@" as the letter a (leet), so the fact is split on its signs first.
+        want: list[str] = []
+        for piece in re.split(r"([@.])", email):
+            want.extend([piece] if piece in ("@", ".") else folded_words_in_order(piece))
+        if "@" not in want:
+            continue
+        for at in range(len(parts) - len(want) + 1):
+            if parts[at : at + len(want)] == want:
+                first, last = spans[owner[at]], spans[owner[at + len(want) - 1]]
+                yield index, doc.original_span(first[0], last[1])
+                break
 
 
 def _tokens(doc: NormalizedText) -> list[_Token]:
@@ -137,10 +245,26 @@ def _fact_tokens(value: str, ignore: frozenset[str]) -> tuple[str, ...]:
 def _token_matches(fact: str, text: str) -> bool:
     if fact.isdigit() or text.isdigit():
         return fact == text
+    if _spelling_matches(fact, text):
+        return True
+    # A foreign name for the place (Ganja for Gəncə) that the phonetic key does not reach.
+    return any(_spelling_matches(alias, text) for alias in _words().exonyms.get(loose(fact), ()))
+
+
+def _says_there(fact: str, text: str) -> bool:
+    """True when `text` is the place `fact` with a "they are in" ending (Gəncədədirlər)."""
+    t = loose(text)
+    keys = [loose(fact), *(loose(a) for a in _words().exonyms.get(loose(fact), ()))]
+    return any(t.startswith(k) and t[len(k) :] in _THERE_ENDINGS for k in keys)
+
+
+def _spelling_matches(fact: str, text: str) -> bool:
     f, t = loose(fact), loose(text)
     if len(f) < 3:
         return f == t
     if t.startswith(f):
+        if t[len(f) :] in _THERE_ENDINGS:
+            return True
         # Case endings: short names take short ones (Alinin), long ones longer (Гасановыми).
         return len(t) - len(f) <= (3 if len(f) <= 4 else 6)
     if len(f) >= 6 and len(t) >= len(f) - 2:
@@ -175,11 +299,20 @@ class ExposureDetector:
     """Case facts and generic personal data; see the module docstring."""
 
     name = "exposure"
-    version = "1.0"
+    version = "1.1"
 
     def detect(self, doc: NormalizedText, facts: Facts) -> list[Detection]:
         """One detection per fact (or generic item) found; `details` says which kind it is."""
-        tokens = _tokens(doc)
+        # The words inside an e-mail address are the address, not names or places ("hasanov"
+        # in samir.hasanov@... is not the relative Həsənova).
+        emails = [m.span() for m in _EMAIL.finditer(doc.original)]
+        tokens = [
+            t
+            for t in _tokens(doc)
+            if not any(
+                s <= doc.original_span(t.folded_start, t.folded_end)[0] < e for s, e in emails
+            )
+        ]
         out: list[Detection] = []
         out.extend(self._people(doc, facts, tokens))
         named = bool(out)
@@ -251,7 +384,7 @@ class ExposureDetector:
         facts ("Ulduz Tikinti is hiring" is about a company, not the targets)."""
         words = _words()
         seen = folded_words(doc.folded)
-        present = not words.presence.isdisjoint(seen)
+        present = not words.presence.isdisjoint(seen) or _has_phrase(tokens, words.presence_phrases)
         works = person or not words.work.isdisjoint(seen)
         place_words = words.street | words.unit | words.area
         kinds: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = (
@@ -271,10 +404,13 @@ class ExposureDetector:
                     continue
                 if kind == "workplace" and not works:
                     continue
-                location_only = kind == "address" and len(fact_tokens) == 1 and not present
-                city = kind == "address" and len(fact_tokens) == 1 and present
                 need = 1 if len(fact_tokens) == 1 else 2
                 for matched, toks in _find_fact(fact_tokens, tokens, window=12):
+                    city = False
+                    location_only = False
+                    if kind == "address" and len(fact_tokens) == 1:
+                        city = _there(fact_tokens[0], toks, tokens, present)
+                        location_only = not city
                     names = {j for j in matched if not fact_tokens[j].isdigit()}
                     numbers = matched - names
                     # A city named inside an address ("..., Gəncə") does not identify the house:
@@ -350,8 +486,10 @@ class ExposureDetector:
 
     def _emails(self, doc: NormalizedText, facts: Facts) -> Iterator[Detection]:
         known = {e.casefold(): i for i, e in enumerate(facts.emails)}
+        taken: list[tuple[int, int]] = []
         for m in _EMAIL.finditer(doc.original):
             index = known.get(m.group().casefold())
+            taken.append((m.start(), m.end()))
             yield Detection(
                 kind="exposure",
                 score=0.9 if index is not None else 0.5,
@@ -363,11 +501,26 @@ class ExposureDetector:
                 ),
                 details={"fact_kind": "email", "in_facts": index is not None},
             )
+        for index, span in _spelled_out_emails(doc, facts.emails):
+            if any(span[0] < e and s < span[1] for s, e in taken):
+                continue
+            yield Detection(
+                kind="exposure",
+                score=0.9,
+                spans=(span,),
+                explanation=(
+                    f"Reveals e-mail #{index + 1} of the case facts, written out to hide it "
+                    '("at", "dot").'
+                ),
+                details={"fact_kind": "email", "fact_index": index, "in_facts": True},
+            )
 
     def _plates(self, doc: NormalizedText, facts: Facts) -> Iterator[Detection]:
         # Compare plates letter by letter with spaces and dashes removed, Cyrillic romanised.
         def fold(c: str) -> str:
+            # Capital Cyrillic letters that look Latin stand for the Latin ones ("10-ХУ-345");
             # Azerbaijani Cyrillic plates in a Cyrillic comment ("10 ХЈ 345") read as Latin.
+            c = c.translate(_PLATE_LOOKALIKES)
             return anyascii(az_cyrillic_to_latin(c) if doc.az_cyrillic else c).upper()
 
         chars = [(fold(c), i) for i, c in enumerate(doc.original) if c.isalnum()]
