@@ -58,6 +58,10 @@ def test_packaged_lexicons_load(name: str) -> None:
     lex = load_lexicon(name)
     assert lex.patterns
     assert {p.language for ps in lex.patterns.values() for p in ps} >= {"en", "ru", "tr", "az"}
+    # Entries compile when first tried; every one of them must compile.
+    for patterns in lex.patterns.values():
+        for p in patterns:
+            assert p.regex.pattern == p.expression
 
 
 def test_skipping_entries_by_first_word_changes_no_match() -> None:

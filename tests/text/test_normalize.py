@@ -121,3 +121,51 @@ def test_az_in_russian_letters_keeps_look_alikes_cyrillic() -> None:
     # ы and a final г fold to ı and q; that must not turn с into Latin c ("açmaq", to open).
     folded = normalize("пидрлерин хамысыны асмаг лазымдыр").folded
     assert "asmaq" in folded.split()
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Елвинин башыны кясэджэм, гёрэрсиз.", "kesecem"),  # э and я for ə
+        ("блять, олдюрджэм бунлары", "oldurcem"),  # ю for ü, a Russian swear word beside
+        ("Анасыны да дёйэджэйик ки, белэ огул бёйютмэсин.", "doyeceyik"),  # ё for ö
+    ],
+)
+def test_az_on_a_russian_keyboard_with_russian_only_letters(text: str, word: str) -> None:
+    doc = normalize(text)
+    assert doc.az_cyrillic and word in doc.folded, doc.folded
+
+
+@pytest.mark.parametrize(
+    "text", ["Эти двое ещё пожалеют", "Я тебя найду, это не шутка", "Джамал съел джем"]
+)
+def test_russian_with_its_own_letters_stays_russian(text: str) -> None:
+    assert not normalize(text).az_cyrillic
+
+
+@pytest.mark.parametrize(
+    ("text", "script_text", "folded", "word"),
+    [
+        ("ya ih naydu i uroyu", "я их найду и урою", "uroyu", "uroyu"),
+        ("rodnye ih tozhe otvetyat, pust' ne dumayut", "родные их тоже ответят, пусть не думают",
+         "toje", "tozhe"),
+        ("Dam deneg tomu, kto ih izob'et", "Дам денег тому, кто их изобьет", "izobet", "izob'et"),
+    ],
+)  # fmt: skip
+def test_russian_typed_in_latin_letters_is_read_in_cyrillic(
+    text: str, script_text: str, folded: str, word: str
+) -> None:
+    doc = normalize(text)
+    assert doc.russian_in_latin and doc.script_text.lower() == script_text.lower()
+    assert doc.folded == normalize(script_text).folded  # it meets the Cyrillic spelling
+    # Evidence still points at what was typed.
+    start = doc.folded.index(folded)
+    lo, hi = doc.original_span(start, start + len(folded))
+    assert text[lo:hi] == word
+
+
+@pytest.mark.parametrize(
+    "text", ["I love you, my friend, by the way", "Bu ne ya, kim o?", "Kak dela? Fine, thanks"]
+)
+def test_other_latin_text_is_not_read_as_russian(text: str) -> None:
+    assert not normalize(text).russian_in_latin

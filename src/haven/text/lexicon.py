@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -47,14 +47,24 @@ class LexiconError(ValueError):
 
 @dataclass(frozen=True)
 class Pattern:
-    """One compiled lexicon entry, remembering where it came from for the explanation."""
+    """One lexicon entry, remembering where it came from for the explanation.
+
+    `expression` is the regular expression over folded text; it is compiled the first time the
+    entry is tried (`regex`). Compiling all of a large lexicon's entries takes seconds, while the
+    head index means a run over a few comments tries only a handful of them.
+    """
 
     source: str
     language: str
     category: str
-    regex: re.Pattern[str]
+    expression: str
     heads: tuple[str, ...] | None = None
     """What a text word must start with for the entry to match there (None: no such word)."""
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled expression."""
+        return re.compile(self.expression)
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class Match:
     end: int
 
 
+@lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
     folded = normalize(word).folded
     if not re.fullmatch(rf"[{_WORD_CHARS}]*", folded):
@@ -154,9 +165,12 @@ def compile_pattern(source: str, language: str = "", category: str = "") -> Patt
         gap_before = ""
         parts.append(_token_regex(token, source))
         previous = token
-    regex = re.compile(_LEFT + "".join(parts) + _RIGHT)
     return Pattern(
-        source=source, language=language, category=category, regex=regex, heads=_heads(tokens[0])
+        source=source,
+        language=language,
+        category=category,
+        expression=_LEFT + "".join(parts) + _RIGHT,
+        heads=_heads(tokens[0]),
     )
 
 
@@ -244,7 +258,7 @@ def _script_allows(language: str, doc: NormalizedText, start: int, end: int) -> 
     cyrillic = sum(1 for c in text if "\u0400" <= c <= "\u052f")
     latin = sum(1 for c in text if c.isalpha()) - cyrillic
     if language == "ru":
-        return cyrillic >= latin
+        return cyrillic >= latin or doc.russian_in_latin
     if language == "az" and (doc.az_cyrillic or _maybe_az_in_russian_letters(doc.original)):
         return True
     if language in ("az", "tr", "en"):

@@ -120,6 +120,8 @@ class NormalizedText:
     ends: tuple[int, ...]
     script_text: str
     az_cyrillic: bool
+    russian_in_latin: bool = False
+    """Russian typed in Latin letters, read back into Cyrillic for matching."""
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of `folded` to the half-open span of `original` it came from."""
@@ -145,14 +147,27 @@ def has_az_cyrillic(text: str) -> bool:
 
 
 # Azerbaijani typed on a Russian keyboard has none of its own letters ("сизи ит кими олдуреджеклер",
-# "бунлары тапана пул"); a few of its commonest words, and no letter Azerbaijani never uses, give
-# it away. Only then do ы, дж and a word-final г fold like ı, ҹ and q.
+# "бунлары тапана пул"); a few of its commonest words and verb endings give it away. Russian
+# letters stand in for the missing ones (э or я for ә, ё for ө, ю for ү: "кясэджэм", "олдюрджэм"),
+# so a letter Azerbaijani does not use is not proof of Russian: only Russian function words are.
 _AZ_WORDS_IN_RUSSIAN_LETTERS = frozenset({
     "бу", "бунлар", "бунлары", "бунларын", "бунлара", "онлар", "онлары", "онларын", "ону", "онун",
     "мен", "мене", "мени", "меним", "сен", "сене", "сени", "сенин", "сиз", "сизи", "сизин", "биз",
     "бизи", "бизим", "ким", "кими", "хамы", "хамысы", "хамыны", "хамыныз", "хамынызы", "хеч",
     "учун", "ичин", "олса", "олсун", "йох", "дейил", "дейилдир", "ве", "иле", "лазымдыр",
     "лазымды", "бир", "ики", "гедин", "гардашлар", "гардаш", "йахшы", "чох",
+    "мэн", "мэни", "мэним", "сэн", "сэни", "сэнин", "хэлэ", "хэч", "вэ", "илэ", "учюн",
+    "бунлари", "онлари", "гэлин", "гедэк", "эвлэрини", "дэ", "да", "ки",
+})  # fmt: skip
+# Future and necessity endings: -acağıq/-əcəm/-əcəyik, -malıdır/-məlidir.
+_AZ_ENDING_IN_RUSSIAN_LETTERS = re.compile(
+    r"\w{2}(?:дж[эяа][кгмй]\w{0,5}|мал[ыи]д[ыи]р\w{0,3}|м[эя]лидир\w{0,3})$"
+)
+_RUSSIAN_FUNCTION_WORDS = frozenset({
+    "и", "в", "не", "на", "что", "это", "с", "по", "как", "они", "их", "им", "я", "ты", "вы",
+    "мы", "он", "она", "а", "но", "за", "для", "от", "до", "из", "у", "же", "бы", "так", "все",
+    "всё", "уже", "если", "когда", "только", "еще", "ещё", "нет", "да", "вот", "этих", "эти",
+    "кто", "где", "тоже", "тебя", "меня", "вас", "нас", "надо",
 })  # fmt: skip
 _RUSSIAN_ONLY_LETTERS = frozenset("щъьэё")
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -160,17 +175,30 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 def _az_in_russian_letters(text: str) -> bool:
     low = text.lower()
-    if any(ch in _RUSSIAN_ONLY_LETTERS for ch in low):
-        return False
     words = [w for w in _WORD_RE.findall(low) if _is_cyrillic(w[0])]
-    hits = sum(1 for w in words if w in _AZ_WORDS_IN_RUSSIAN_LETTERS)
-    return hits >= 1 and len(words) >= 2
+    if len(words) < 2:
+        return False
+    hits = sum(
+        1
+        for w in words
+        if w in _AZ_WORDS_IN_RUSSIAN_LETTERS or _AZ_ENDING_IN_RUSSIAN_LETTERS.search(w)
+    )
+    if not any(ch in _RUSSIAN_ONLY_LETTERS for ch in low):
+        return hits >= 1
+    # "да" is Russian "yes" and Azerbaijani "too": it proves neither.
+    russian = sum(1 for w in words if w in _RUSSIAN_FUNCTION_WORDS and w != "да")
+    return russian == 0 and (hits >= 2 or (hits == 1 and len(words) >= 3))
+
+
+# Letters a Russian keyboard uses for the Azerbaijani ones it lacks, after a consonant.
+_AZ_VOWELS_IN_RUSSIAN_LETTERS = {"э": "ə", "ё": "ö", "ю": "ü", "я": "ə"}
 
 
 def _fold_az_russian_letters(pieces: list[_Piece]) -> None:
-    """ы as ı, дж as ҹ and a word-final г as q (-acağıq, -maq), for Azerbaijani written with
-    Russian letters."""
+    """ы as ı, дж as ҹ, a word-final г as q (-acağıq, -maq), and э (and я, ё, ю after a
+    consonant) as the Latin ə, ə, ö, ü, for Azerbaijani written with Russian letters."""
     for k, p in enumerate(pieces):
+        low = p.text.lower()
         if p.text in ("ы", "Ы"):
             p.text = "ı"
         elif p.text in ("г", "Г") and (k + 1 == len(pieces) or not pieces[k + 1].text.isalpha()):
@@ -179,6 +207,73 @@ def _fold_az_russian_letters(pieces: list[_Piece]) -> None:
             p.text = "ч"
             p.end = pieces[k + 1].end
             pieces[k + 1].text = ""
+        elif low in _AZ_VOWELS_IN_RUSSIAN_LETTERS and (
+            low == "э" or (k > 0 and _is_consonant(pieces[k - 1].text))
+        ):
+            p.text = _AZ_VOWELS_IN_RUSSIAN_LETTERS[low]
+
+
+def _is_consonant(text: str) -> bool:
+    return len(text) == 1 and text.lower() in "бвгджзйклмнпрстфхцчшщҹҝғһ"
+
+
+# Russian typed in Latin letters ("ya ih naydu i uroyu", "dam deneg tomu kto ih izob'et") is read
+# back into Cyrillic, so the Russian lexicon and the Cyrillic spellings it folds to apply. Only
+# words no other language of Haven's spells this way give it away.
+_RUSSIAN_WORDS_IN_LATIN = frozenset({
+    "ih", "ikh", "ego", "eto", "chto", "shto", "kto", "gde", "kak", "vse", "vseh", "vsekh",
+    "uzhe", "esli", "kogda", "nado", "budet", "budut", "tebya", "tebe", "menya", "mne", "nas",
+    "vas", "vam", "nam", "emu", "oni", "ona", "pust", "davay", "davayte", "poka", "seychas",
+    "skoro", "zhdite", "zhdi", "blya", "blyat", "blyad", "suka", "suki", "nahuy", "nakhuy",
+    "pizdec", "pizdets", "bratva", "pacany", "patsany", "rebyata", "tolko", "ochen", "zdes",
+    "tozhe", "dazhe", "eshe", "eshche", "vot", "etih", "etikh", "svoih", "deneg", "chtoby",
+    "potom", "nikto", "nichego", "tomu", "togo", "kotoryy", "kotorye", "odin", "oba", "oboih",
+    "sdohni", "sdohnite", "uroyu", "uroem", "ubyu", "ubem", "naydu", "naydem", "najdem",
+    "by", "bez", "dlya", "ili", "nu", "takih", "takikh", "takie", "takoy", "etot", "eta", "eti",
+    "svoi", "nikogda", "vsegda", "segodnya", "zavtra", "nochyu", "nim", "nih", "nikh",
+})  # fmt: skip
+_TURKIC_LETTERS = frozenset("çşğıöüəÇŞĞİÖÜƏ")
+_LATIN_TO_RUSSIAN = (
+    ("shch", "щ"), ("tsya", "тся"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"),
+    ("sh", "ш"), ("ts", "ц"), ("yo", "ё"), ("yu", "ю"), ("ya", "я"), ("ju", "ю"), ("ja", "я"),
+    ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"),
+    ("i", "и"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
+    ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("x", "х"),
+    ("c", "ц"), ("w", "в"), ("j", "й"), ("q", "к"), ("'", "ь"),
+)  # fmt: skip
+def _russian_in_latin(text: str) -> bool:
+    if any(_is_cyrillic(c) or c in _TURKIC_LETTERS for c in text):
+        return False
+    words = _WORD_RE.findall(text.lower().replace("'", ""))
+    hits = sum(1 for w in words if w in _RUSSIAN_WORDS_IN_LATIN)
+    return hits >= 2 and hits * 5 >= len(words)
+
+
+def _latin_to_russian(pieces: list[_Piece]) -> None:
+    """Latin letters (and ' for ь) to the Cyrillic ones they transliterate, longest first; a y
+    not in ya/yu/yo is й after a vowel and ы otherwise ("rodnye" is родные). A group of Latin
+    letters becomes one piece covering all of them ("tsya" is -тся)."""
+    k = 0
+    while k < len(pieces):
+        low = pieces[k].text.lower()
+        if not (low.isascii() and (low.isalpha() or low == "'")):
+            k += 1
+            continue
+        ahead = "".join(p.text.lower() for p in pieces[k : k + 4])
+        pair = next((pair for pair in _LATIN_TO_RUSSIAN if ahead.startswith(pair[0])), None)
+        if pair is None and low == "y":
+            prev = pieces[k - 1].text.lower() if k else ""
+            pair = ("y", "й" if prev and prev in "aeiouаеиоуыэюяё" else "ы")
+        if pair is None:
+            k += 1
+            continue
+        latin, cyrillic = pair
+        upper = pieces[k].text[:1].isupper()
+        pieces[k].text = cyrillic.upper() if upper else cyrillic
+        for extra in pieces[k + 1 : k + len(latin)]:
+            pieces[k].end = extra.end
+            extra.text = ""
+        k += len(latin)
 
 
 @lru_cache(maxsize=1)
@@ -358,9 +453,10 @@ def _squeeze(pieces: list[_Piece]) -> list[_Piece]:
     return out
 
 
-def _script_pieces(text: str, turkic: bool | None) -> tuple[list[_Piece], bool]:
+def _script_pieces(text: str, turkic: bool | None) -> tuple[list[_Piece], bool, bool]:
     pieces = _nfkc_pieces(text)
     az_cyr = has_az_cyrillic(text)
+    latin_russian = False
     if az_cyr:
         for p in pieces:
             if any(_is_cyrillic(c) for c in p.text):
@@ -368,6 +464,9 @@ def _script_pieces(text: str, turkic: bool | None) -> tuple[list[_Piece], bool]:
     elif _az_in_russian_letters(text):
         az_cyr = True
         _fold_az_russian_letters(pieces)
+    elif latin_russian := _russian_in_latin(text):
+        _latin_to_russian(pieces)
+        turkic = False
     pieces = _explode(pieces)
     _drop_insertions(pieces)
     pieces = [p for p in pieces if p.text]
@@ -377,7 +476,7 @@ def _script_pieces(text: str, turkic: bool | None) -> tuple[list[_Piece], bool]:
         turkic = az_cyr or any(p.text in _TURKIC_HINTS for p in pieces)
     for p in pieces:
         p.text = _lower(p.text, turkic)
-    return _explode(pieces), az_cyr
+    return _explode(pieces), az_cyr, latin_russian
 
 
 def normalize(text: str, *, turkic: bool | None = None) -> NormalizedText:
@@ -386,7 +485,7 @@ def normalize(text: str, *, turkic: bool | None = None) -> NormalizedText:
     `turkic` chooses Turkish/Azerbaijani lowercasing (I -> ı, İ -> i); by default it is guessed
     from letters only those languages use. Plain English "I" then stays "i".
     """
-    pieces, az_cyr = _script_pieces(text, turkic)
+    pieces, az_cyr, latin_russian = _script_pieces(text, turkic)
     script_text = "".join(p.text for p in pieces)
     pieces = _join_spaced(pieces)
     ascii_pieces: list[_Piece] = []
@@ -404,6 +503,7 @@ def normalize(text: str, *, turkic: bool | None = None) -> NormalizedText:
         ends=tuple(p.end for p in ascii_pieces),
         script_text=script_text,
         az_cyrillic=az_cyr,
+        russian_in_latin=latin_russian,
     )
 
 
