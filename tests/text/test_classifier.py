@@ -71,3 +71,19 @@ def test_default_classifier_uses_every_shipped_example() -> None:
     assert default_classifier().size == len(shipped) >= 500
     for label in LEARNED_LABELS:
         assert sum(label in e.labels for e in shipped) >= 50, label
+
+
+def test_the_semantic_opinion_reads_meaning_not_spelling() -> None:
+    clf = default_classifier()
+    # Veiled: no word of violence for the character n-grams to lean on.
+    veiled = normalize("Скоро им будет очень больно. Сохраните этот комментарий.")
+    ordinary = normalize("Сегодня хорошая погода, пойдём гулять в парк.")
+    threat, calm = clf.assess(veiled)["threat"], clf.assess(ordinary)["threat"]
+    assert clf.semantic_probability(veiled, threat) > 0.5 > clf.semantic_probability(ordinary, calm)
+
+
+def test_without_the_semantic_model_it_says_so() -> None:
+    clf = TextClassifier(TOY, semantic=False)
+    doc = normalize("wir zorgen euch")
+    with pytest.raises(ValueError, match="without the semantic model"):
+        clf.semantic_probability(doc, clf.assess(doc)["threat"])

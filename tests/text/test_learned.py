@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 
 from haven.text.analyse import analyse_document
-from haven.text.classifier import Example, TextClassifier
+from haven.text.classifier import Assessment, Example, TextClassifier
 from haven.text.detectors.learned import LearnedDetector
 from haven.text.facts import Facts
-from haven.text.normalize import normalize
+from haven.text.normalize import NormalizedText, normalize
 from text.test_classifier import TOY
 
-DETECTOR = LearnedDetector(TextClassifier(TOY), thresholds={"threat": 0.6, "bounty": 0.6})
+# The character opinion alone, so that these tests see exactly what the toy examples teach.
+DETECTOR = LearnedDetector(
+    TextClassifier(TOY, semantic=False), thresholds={"threat": 0.6, "bounty": 0.6}
+)
 
 
 def test_flags_what_no_rule_knows_with_spans_in_the_original() -> None:
@@ -21,6 +24,34 @@ def test_flags_what_no_rule_knows_with_spans_in_the_original() -> None:
     assert 0.5 <= hit.score < 0.8  # below any rule finding
     assert any(text[s:e] == "z0rgen" for s, e in hit.spans)
     assert "model" in hit.explanation
+
+
+class _Counting(TextClassifier):
+    """The real classifier, counting how often the (slow) semantic opinion is asked for."""
+
+    calls = 0
+
+    def semantic_probability(self, doc: NormalizedText, assessment: Assessment) -> float:
+        self.calls += 1
+        return super().semantic_probability(doc, assessment)
+
+
+def test_the_semantic_opinion_is_asked_only_where_it_can_matter() -> None:
+    clf = _Counting(TOY)
+    detector = LearnedDetector(clf, thresholds={"threat": 0.8, "bounty": 0.8, "hate": 0.8})
+    # Every character opinion is far below 2 * 0.8 - 1: even certainty could not lift the mean.
+    garden = normalize("der Garten ist schön")
+    assert max(a.probability for a in clf.assess(garden).values()) < 0.6
+    assert detector.detect(garden, Facts()) == [] and clf.calls == 0
+    doc = normalize("wir zorgen euch morgen")
+    char = clf.assess(doc)["threat"]
+    assert char.probability >= 0.6
+    found = detector.detect(doc, Facts())
+    assert clf.calls >= 1
+    mean = (char.probability + clf.semantic_probability(doc, char)) / 2
+    assert [h.kind for h in found] == (["threat"] if mean >= 0.8 else [])
+    if found:
+        assert found[0].details["probability"] == round(mean, 3)
 
 
 def test_leaves_labels_the_rules_found_alone() -> None:
@@ -39,7 +70,7 @@ def test_harmless_cues_in_the_sentence_stop_it() -> None:
 
 
 def test_threshold_is_respected() -> None:
-    strict = LearnedDetector(TextClassifier(TOY), thresholds={"threat": 0.9999})
+    strict = LearnedDetector(TextClassifier(TOY, semantic=False), thresholds={"threat": 0.9999})
     assert strict.detect(normalize("wir zorgen euch"), Facts()) == []
 
 
@@ -55,7 +86,7 @@ def test_analyse_runs_it_after_the_rules_and_can_go_without() -> None:
 
 def test_learns_a_new_label_from_more_examples() -> None:
     more = [*TOY, *(Example(f"plim plim {w}", frozenset({"bounty"})) for w in "abc")]
-    detector = LearnedDetector(TextClassifier(more), thresholds={"bounty": 0.6})
+    detector = LearnedDetector(TextClassifier(more, semantic=False), thresholds={"bounty": 0.6})
     kinds = {h.kind for h in detector.detect(normalize("plim fur ihre adresse"), Facts())}
     assert kinds == {"bounty"}
 

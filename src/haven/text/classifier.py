@@ -7,12 +7,21 @@ look-alikes already resolved) as character 2-5-grams inside words, which survive
 misspelling, and learns one logistic regression per label from the example files in
 `haven/text/examples/` (same line format as the evaluation sets: `{"text": ..., "labels": [...]}`).
 
-It is trained when first used, in about a second, from data that ships with Haven: no weights to
-download, nothing to trust but text anyone can read, and an NGO extends it by adding lines to an
-example file. Everything is deterministic, so the same examples always give the same model.
+Character n-grams see spelling but not meaning, so a second, semantic opinion reads the same
+examples through multilingual-e5 sentence embeddings (haven.text.embeddings): one more logistic
+regression per label. In cross-validation over the examples the mean of the two opinions beat
+either alone (threat F1 0.75 for characters, 0.76 for embeddings, 0.82 for their mean). The
+embedding is the slow part, so `assess` gives the character opinion for every sentence and
+`semantic_probability` is asked only for the sentence that could still pass.
 
-Because character n-grams never cross a word boundary, a text's score is a sum of per-word parts,
-and `assess` can say which words weighed most: those become the evidence spans.
+It is trained when first used, in about two seconds, from data that ships with Haven: no weights to
+download, nothing to trust but text anyone can read (and the bundled e5 model), and an NGO extends
+it by adding lines to an example file. Everything is deterministic, so the same examples always
+give the same model.
+
+Because character n-grams never cross a word boundary, a text's character score is a sum of
+per-word parts, and `strongest_words` can say which words weighed most: those become the evidence
+spans.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from haven.text.detectors.base import sentence_spans
+from haven.text.embeddings import cached_embeddings, embed
 from haven.text.normalize import FOLDED_WORD, NormalizedText, normalize
 
 __all__ = [
@@ -63,9 +73,10 @@ class Example:
 class Assessment:
     """How strongly the classifier believes a label applies, and where.
 
-    `probability` is the highest over the whole text and each of its sentences (a threat in one
-    sentence of five is still a threat); `sentence` is that part as folded offsets. Which words
-    weighed most is a separate, costlier question: `TextClassifier.strongest_words`.
+    `probability` is the character model's highest over the whole text and each of its
+    sentences (a threat in one sentence of five is still a threat); `sentence` is that part as
+    folded offsets. Which words weighed most, and what the semantic model thinks of that part,
+    are separate, costlier questions: `strongest_words` and `semantic_probability`.
     """
 
     label: str
@@ -110,9 +121,10 @@ def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
 
 
 class TextClassifier:
-    """One logistic regression per label over hashed character n-grams of the folded text."""
+    """Per label, one logistic regression over hashed character n-grams of the folded text and
+    (when `semantic`) one over the e5 embedding of the original text."""
 
-    def __init__(self, examples: Sequence[Example], c: float = 8.0) -> None:
+    def __init__(self, examples: Sequence[Example], c: float = 8.0, semantic: bool = True) -> None:
         from sklearn.feature_extraction.text import HashingVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -142,6 +154,29 @@ class TextClassifier:
             bias[column] = model.intercept_[0]
         self._weights = weights
         self._bias = bias
+        self.semantic = semantic
+        self._semantic_weights = np.zeros((0, len(LEARNED_LABELS)))
+        self._semantic_bias = np.zeros(len(LEARNED_LABELS))
+        if semantic:
+            self._fit_semantic(examples)
+
+    def _fit_semantic(self, examples: Sequence[Example]) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        vectors = cached_embeddings([e.text for e in examples])
+        weights = np.zeros((vectors.shape[1], len(LEARNED_LABELS)))
+        bias = np.zeros(len(LEARNED_LABELS))
+        for column, label in enumerate(LEARNED_LABELS):
+            target = np.array([label in e.labels for e in examples])
+            if target.all() or not target.any():
+                bias[column] = 10.0 if target.all() else -10.0
+                continue
+            model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
+            model.fit(vectors, target)
+            weights[:, column] = model.coef_[0]
+            bias[column] = model.intercept_[0]
+        self._semantic_weights = weights
+        self._semantic_bias = bias
 
     def _features(self, folded: Sequence[str]) -> Any:
         """Sublinear term frequencies, L2-normalised per text (a long text is not more likely)."""
@@ -171,6 +206,20 @@ class TextClassifier:
             )
         return out
 
+    def semantic_probability(self, doc: NormalizedText, assessment: Assessment) -> float:
+        """The semantic model's P(label) for the assessed part, read in its original spelling.
+
+        About 11 ms (one e5 embedding); raises ValueError when the classifier was built without
+        the semantic model.
+        """
+        if not self.semantic:
+            raise ValueError("this classifier was built without the semantic model")
+        start, end = doc.original_span(*assessment.sentence)
+        vector = _embedding(doc.original[start:end])
+        column = LEARNED_LABELS.index(assessment.label)
+        logit = float(vector @ self._semantic_weights[:, column] + self._semantic_bias[column])
+        return 1.0 / (1.0 + float(np.exp(-logit)))
+
     def strongest_words(
         self, doc: NormalizedText, assessment: Assessment, limit: int = 3
     ) -> tuple[tuple[int, int], ...]:
@@ -190,6 +239,13 @@ class TextClassifier:
         )
         ranked = sorted(range(len(words)), key=lambda i: -weight[i])
         return tuple(words[i] for i in ranked[:limit] if weight[i] > 0)
+
+
+@lru_cache(maxsize=256)
+def _embedding(text: str) -> np.ndarray:
+    """One text's embedding; the labels of one sentence share it (an embedding is ~11 ms)."""
+    vector: np.ndarray = embed([text])[0]
+    return vector
 
 
 @lru_cache(maxsize=1)
