@@ -7,6 +7,9 @@ classifier's examples nor the other sets, and are kept out of all tuning:
   * tests/text/data/eval_fresh2.jsonl (split test4, 300 items)
   * tests/text/data/eval_fresh3.jsonl (split test5, 320 items shaped like a comment stream: 45 %
     ordinary comments, 20 % hard negatives)
+  * tests/text/data/eval_fresh4.jsonl (split test6, 420 items shaped like a comment stream: 35 %
+    ordinary comments, 15 % hard negatives; written after the rules' third round and the
+    semantic opinion, and scored once)
 
 Scored exactly as bench/text_quality.py scores the project set (precision/recall/F1 per label and
 language, hard negatives flagged, exposure recall on facts in the other script). No item text and
@@ -36,6 +39,7 @@ HELD_OUT = {
     "eval_fresh.jsonl": "test3",
     "eval_fresh2.jsonl": "test4",
     "eval_fresh3.jsonl": "test5",
+    "eval_fresh4.jsonl": "test6",
 }
 
 
