@@ -118,6 +118,9 @@ def test_a_reward_for_violence_is_also_a_threat(text: str) -> None:
         "İtim itib, tapana 100 manat mükafat",
         "Çörək 1 manat oldu",
         "A bounty was placed on journalists, police said",
+        # An offer quoted to report it; the report is in the next sentence.
+        "Someone above wrote 'paying $500 for their location'. Reported. Please do the same.",
+        "HackerOne just paid me a $3k bounty for an IDOR bug, finally!!",
     ],
 )
 def test_not_bounties(text: str) -> None:

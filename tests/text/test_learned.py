@@ -69,6 +69,13 @@ def test_harmless_cues_in_the_sentence_stop_it() -> None:
     assert DETECTOR.detect(normalize("der Garten ist schön"), Facts()) == []
 
 
+def test_the_label_s_own_harmless_uses_stop_it() -> None:
+    # The bounty lexicon's lost-pet cue, anywhere in the text; a quoted offer that is reported.
+    assert [h.kind for h in DETECTOR.detect(normalize("plim fur kopf"), Facts())] == ["bounty"]
+    assert DETECTOR.detect(normalize("Lost dog! plim fur kopf"), Facts()) == []
+    assert DETECTOR.detect(normalize("Someone wrote 'plim fur kopf'. Reported."), Facts()) == []
+
+
 def test_threshold_is_respected() -> None:
     strict = LearnedDetector(TextClassifier(TOY, semantic=False), thresholds={"threat": 0.9999})
     assert strict.detect(normalize("wir zorgen euch"), Facts()) == []

@@ -13,7 +13,13 @@ of violence, so the detector then reports a threat as well, spanning the same wo
 
 from __future__ import annotations
 
-from haven.text.detectors.base import Detection, SentenceCues, lexicon_languages, to_original
+from haven.text.detectors.base import (
+    Detection,
+    SentenceCues,
+    inside_quotes,
+    lexicon_languages,
+    to_original,
+)
 from haven.text.facts import Facts
 from haven.text.lexicon import Lexicon, Match, load_lexicon
 from haven.text.normalize import NormalizedText
@@ -32,9 +38,16 @@ class BountyDetector:
         self.context = context or load_lexicon("threat")
         self.version = f"1.0+lex{self.lexicon.version}.{self.context.version}"
 
-    def _contextual(self, cues: SentenceCues, m: Match) -> bool:
-        return cues.in_sentence("report", m.start, m.end) or cues.in_sentence(
+    def _contextual(self, cues: SentenceCues, m: Match, doc: NormalizedText) -> bool:
+        if cues.in_sentence("report", m.start, m.end) or cues.in_sentence(
             "counter", m.start, m.end
+        ):
+            return True
+        # An offer quoted to report or condemn it ("someone wrote 'paying $500 for their
+        # location'. Reported."): the cue may be in another sentence, as for threats.
+        start, end = doc.original_span(m.start, m.end)
+        return inside_quotes(doc.original, start, end) and (
+            cues.anywhere("counter") or cues.anywhere("report") or cues.anywhere("speech")
         )
 
     def detect(self, doc: NormalizedText, facts: Facts) -> list[Detection]:
@@ -44,12 +57,12 @@ class BountyDetector:
             return []
         cues = SentenceCues(self.context, doc)
         explicit = [
-            m for m in self.lexicon.find_in("explicit", doc) if not self._contextual(cues, m)
+            m for m in self.lexicon.find_in("explicit", doc) if not self._contextual(cues, m, doc)
         ]
         money = [
             m
             for m in (*self.lexicon.find_in("offer", doc), *self.lexicon.find_in("amount", doc))
-            if not self._contextual(cues, m)
+            if not self._contextual(cues, m, doc)
         ]
         action = list(self.lexicon.find_in("action", doc))
         who = list(self.lexicon.find_in("who", doc))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from haven.text.classifier import LEARNED_LABELS, Assessment, TextClassifier, default_classifier
-from haven.text.detectors.base import Detection, overlaps
+from haven.text.detectors.base import Detection, inside_quotes, overlaps
 from haven.text.facts import Facts
 from haven.text.lexicon import Lexicon, load_lexicon
 from haven.text.normalize import NormalizedText
@@ -44,17 +44,22 @@ _HARMLESS_CUES = {
     "bounty": ("report", "counter", "sport"),
     "hate": ("report", "counter"),
 }
+# Cues from the label's own lexicon (see LearnedDetector.__init__).
+_OWN_CUES = {"bounty": ("negative",), "hate": ("reclaimed", "homonym")}
 _CUE_NAMES = {
     "report": "a news report",
     "counter": "counter-speech",
     "sport": "sport or games",
     "idiom": "an idiom",
     "negation": "a negation",
+    "negative": "a lost-item reward or a sale",
+    "reclaimed": "a reclaimed word",
+    "homonym": "a homonym",
 }
 
 
 def _cue_list(label: str) -> str:
-    names = [_CUE_NAMES[cue] for cue in _HARMLESS_CUES[label]]
+    names = [_CUE_NAMES[cue] for cue in (*_HARMLESS_CUES[label], *_OWN_CUES.get(label, ()))]
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
@@ -71,6 +76,10 @@ class LearnedDetector:
     ) -> None:
         self.classifier = classifier or default_classifier()
         self.context = context or load_lexicon("threat")
+        # The label's own lexicon knows harmless uses too: a lost-pet reward or a price (bounty
+        # "negative", anywhere in the text, as the bounty rules read it), a reclaimed word or a
+        # homonym (hate, in the sentence).
+        self.own = {"bounty": load_lexicon("bounty"), "hate": load_lexicon("hate")}
         if thresholds is None:
             thresholds = DEFAULT_THRESHOLDS if self.classifier.semantic else CHARACTER_THRESHOLDS
         self.thresholds = dict(thresholds)
@@ -135,6 +144,16 @@ class LearnedDetector:
         words: tuple[tuple[int, int], ...],
     ) -> bool:
         start, end = a.sentence
+        # Words the model leaned on that sit in a quotation someone reports or condemns
+        # ("someone wrote 'paying $500 for their location'. Reported."), as the rules read it.
+        quoted = all(inside_quotes(doc.original, *doc.original_span(*w)) for w in words)
+        if quoted and any(self.context.any_in(c, doc) for c in ("counter", "report", "speech")):
+            return True
+        for cue in _OWN_CUES.get(label, ()):
+            own = self.own[label]
+            # A lost-pet notice is one whatever sentence names the reward, as the rules read it.
+            if own.any(cue, doc.folded) if cue == "negative" else own.any_in(cue, doc, start, end):
+                return True
         for cue in _HARMLESS_CUES[label]:
             if cue != "idiom":
                 if self.context.any_in(cue, doc, start, end):
