@@ -27,7 +27,7 @@ spans.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -120,6 +120,24 @@ def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
     return examples
 
 
+def _fit_per_label(
+    features: Any, examples: Sequence[Example], model: Callable[[], Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (one column per label) and biases of one logistic regression per label. A label
+    every example has, or none has, gets a bias that says so and no weights."""
+    weights = np.zeros((features.shape[1], len(LEARNED_LABELS)))
+    bias = np.zeros(len(LEARNED_LABELS))
+    for column, label in enumerate(LEARNED_LABELS):
+        target = np.array([label in e.labels for e in examples])
+        if target.all() or not target.any():
+            bias[column] = 10.0 if target.all() else -10.0
+            continue
+        fitted = model().fit(features, target)
+        weights[:, column] = fitted.coef_[0]
+        bias[column] = fitted.intercept_[0]
+    return weights, bias
+
+
 class TextClassifier:
     """Per label, one logistic regression over hashed character n-grams of the folded text and
     (when `semantic`) one over the e5 embedding of the original text."""
@@ -139,44 +157,22 @@ class TextClassifier:
         )
         self.size = len(examples)
         matrix = self._features([normalize(e.text).folded for e in examples])
-        weights = np.zeros((_N_FEATURES, len(LEARNED_LABELS)))
-        bias = np.zeros(len(LEARNED_LABELS))
-        for column, label in enumerate(LEARNED_LABELS):
-            target = np.array([label in e.labels for e in examples])
-            if target.all() or not target.any():
-                bias[column] = 10.0 if target.all() else -10.0
-                continue
-            model = LogisticRegression(
+        self._weights, self._bias = _fit_per_label(
+            matrix,
+            examples,
+            lambda: LogisticRegression(
                 C=c, class_weight="balanced", solver="liblinear", random_state=0
-            )
-            model.fit(matrix, target)
-            weights[:, column] = model.coef_[0]
-            bias[column] = model.intercept_[0]
-        self._weights = weights
-        self._bias = bias
+            ),
+        )
         self.semantic = semantic
         self._semantic_weights = np.zeros((0, len(LEARNED_LABELS)))
         self._semantic_bias = np.zeros(len(LEARNED_LABELS))
         if semantic:
-            self._fit_semantic(examples)
-
-    def _fit_semantic(self, examples: Sequence[Example]) -> None:
-        from sklearn.linear_model import LogisticRegression
-
-        vectors = cached_embeddings([e.text for e in examples])
-        weights = np.zeros((vectors.shape[1], len(LEARNED_LABELS)))
-        bias = np.zeros(len(LEARNED_LABELS))
-        for column, label in enumerate(LEARNED_LABELS):
-            target = np.array([label in e.labels for e in examples])
-            if target.all() or not target.any():
-                bias[column] = 10.0 if target.all() else -10.0
-                continue
-            model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
-            model.fit(vectors, target)
-            weights[:, column] = model.coef_[0]
-            bias[column] = model.intercept_[0]
-        self._semantic_weights = weights
-        self._semantic_bias = bias
+            self._semantic_weights, self._semantic_bias = _fit_per_label(
+                cached_embeddings([e.text for e in examples]),
+                examples,
+                lambda: LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000),
+            )
 
     def _features(self, folded: Sequence[str]) -> Any:
         """Sublinear term frequencies, L2-normalised per text (a long text is not more likely)."""
