@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from text_quality import own_set, print_own
+from text_quality import own_set, print_own, write_results
 
 from haven.text.facts import Facts
 
@@ -57,9 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             scored[system]["hard_negatives"].pop("flagged_ids", None)
         results[name] = scored
         print_own(f"Held-out {name}", scored, (split,))
-    results["seconds"] = round(time.perf_counter() - started, 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_results(args.out, results, started)
     print(f"\n({results['seconds']} s; results in {args.out})")
     return 0
 

@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from text_quality import score_sets
+from text_quality import score_sets, write_results
 
 from haven.text.analyse import analyse_document
 from haven.text.classifier import (
@@ -164,9 +164,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"ordinary tweets {rate:.1%}{mark}"
                 )
         result["labels"][label] = block
-    result["seconds"] = round(time.perf_counter() - started, 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_results(args.out, result, started)
     print(f"({result['seconds']} s; results in {args.out})")
     return 0
 

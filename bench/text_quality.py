@@ -550,6 +550,13 @@ def print_ranker(rk: dict[str, Any]) -> None:
             print(f"rule + ranker ({name:<10}) {value}")
 
 
+def write_results(out: Path, results: dict[str, Any], started: float) -> None:
+    """Stamp the run's seconds into `results` and write them as JSON to `out`."""
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -577,10 +584,8 @@ def main(argv: list[str] | None = None) -> int:
         ):
             if (args.data).exists():
                 res[key] = fn(args.data)
-    res["seconds"] = round(time.perf_counter() - started, 1)
     res["label_counts"] = dict(Counter(label for r in rows for label in r["labels"]))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_results(args.out, res, started)
     print_tables(res)
     if "ranker" in res:
         print_ranker(res["ranker"])

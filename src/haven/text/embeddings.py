@@ -111,11 +111,10 @@ def write_cache(texts: Sequence[str], path: Path) -> int:
     return len(unique)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main() -> int:
     """Rewrite the shipped cache for the shipped example files (run after changing them)."""
     from haven.text.classifier import load_examples
 
-    del argv
     target = Path(str(resources.files("haven.text") / "examples" / _CACHE_NAME))
     count = write_cache([e.text for e in load_examples()], target)
     print(f"{target}: {count} example embeddings ({MODEL})", file=sys.stderr)

