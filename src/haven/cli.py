@@ -424,6 +424,7 @@ def scan(vault: Path, show: int, as_json: bool) -> None:
     from haven.reports.triage import triage_queue
     from haven.scan import scan as run_scan
     from haven.text.classifier import ExampleError
+    from haven.text.embeddings import EmbeddingsUnavailable
     from haven.text.lexicon import LexiconError
 
     with opened(vault) as case:
@@ -434,8 +435,8 @@ def scan(vault: Path, show: int, as_json: bool) -> None:
         try:
             with progress:
                 report = run_scan(case, BarProgress(progress))
-        except (LexiconError, ExampleError) as exc:
-            raise click.ClickException(f"text rules or examples: {exc}") from None
+        except (LexiconError, ExampleError, EmbeddingsUnavailable) as exc:
+            raise click.ClickException(f"text rules, examples or model: {exc}") from None
         queue = triage_queue(case, limit=show)
     for problem in report.problems:
         err.print(f"skipped: {problem}", markup=False)
@@ -502,6 +503,7 @@ def analyse_media_command(protected: tuple[Path, ...], candidates: tuple[Path, .
 def analyse_text_command(source: Any, facts_file: Path | None, rules_only: bool) -> None:
     """JSON lines {"id", "text"} in (a file or standard input), one analysis per line out."""
     from haven.text.analyse import analyse_records
+    from haven.text.embeddings import EmbeddingsUnavailable
     from haven.text.facts import Facts, FactsError
 
     try:
@@ -525,7 +527,7 @@ def analyse_text_command(source: Any, facts_file: Path | None, rules_only: bool)
     try:
         for record in analyse_records(records(), case_facts, learned=not rules_only):
             click.echo(json.dumps(record, ensure_ascii=False))
-    except ValueError as exc:
+    except (ValueError, EmbeddingsUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
 
 

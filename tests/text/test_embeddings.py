@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from haven.text.classifier import load_examples
-from haven.text.embeddings import MODEL, cached_embeddings, digest, embed, write_cache
+from haven.text.embeddings import (
+    MODEL,
+    cached_embeddings,
+    digest,
+    embed,
+    load_cache,
+    write_cache,
+)
 
 
 def test_the_shipped_cache_covers_every_shipped_example() -> None:
@@ -45,3 +53,14 @@ def test_the_cache_file_holds_digests_and_vectors_but_no_text(tmp_path: Path) ->
         assert data["vectors"].shape == (2, 384)
     raw = path.read_bytes()
     assert "Həsənov".encode() not in raw and "текст".encode() not in raw
+
+
+def test_a_damaged_cache_is_named_and_the_vectors_are_computed(tmp_path: Path) -> None:
+    path = tmp_path / "cache.npz"
+    write_cache(["Samir Həsənov evdədir"], path)
+    good = load_cache(path)
+    assert list(good) == [digest("Samir Həsənov evdədir")]
+    path.write_bytes(path.read_bytes()[:100])  # cut short, as a broken copy would be
+    with pytest.warns(RuntimeWarning, match=r"cache\.npz: unreadable embedding cache"):
+        assert load_cache(path) == {}
+    assert load_cache(tmp_path / "missing.npz") == {}

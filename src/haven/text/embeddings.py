@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import warnings
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import metadata, resources
@@ -31,6 +33,7 @@ __all__ = [
     "cached_embeddings",
     "digest",
     "embed",
+    "load_cache",
     "write_cache",
 ]
 
@@ -72,14 +75,31 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _shipped() -> dict[bytes, np.ndarray]:
-    source = resources.files("haven.text") / "examples" / _CACHE_NAME
-    if not source.is_file():
+    return load_cache(Path(str(resources.files("haven.text") / "examples" / _CACHE_NAME)))
+
+
+def load_cache(path: Path) -> dict[bytes, np.ndarray]:
+    """Digest -> vector from a cache file; empty when it is missing, from another model, or
+    unreadable. The cache only saves time: a damaged one is reported (a warning naming the file)
+    and the vectors are computed instead, so nothing is lost."""
+    if not path.is_file():
         return {}
-    with source.open("rb") as handle, np.load(handle) as data:
-        if str(data["model"]) != MODEL:
-            return {}
-        keys = data["digests"]
-        vectors = data["vectors"].astype(np.float32)
+    try:
+        with np.load(path) as data:
+            if str(data["model"]) != MODEL:
+                return {}
+            keys = data["digests"]
+            vectors = data["vectors"].astype(np.float32)
+        if keys.ndim != 2 or keys.shape[1] != 16 or vectors.shape != (len(keys), DIMENSION):
+            raise ValueError("digests and vectors do not fit together")
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+        warnings.warn(
+            f"{path}: unreadable embedding cache ({exc}); the examples will be embedded "
+            "instead (about 90 a second). Run scripts/refresh-embeddings.py to rebuild it.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return {}
     return {k.tobytes(): v for k, v in zip(keys, vectors, strict=True)}
 
 
