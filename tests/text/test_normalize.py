@@ -165,7 +165,13 @@ def test_russian_typed_in_latin_letters_is_read_in_cyrillic(
 
 
 @pytest.mark.parametrize(
-    "text", ["I love you, my friend, by the way", "Bu ne ya, kim o?", "Kak dela? Fine, thanks"]
+    "text",
+    [
+        "I love you, my friend, by the way",
+        "Bu ne ya, kim o?",
+        "Kak dela? Fine, thanks",
+        "Ubit is a word, not a language: we read the whole comment before we decide",
+    ],
 )
 def test_other_latin_text_is_not_read_as_russian(text: str) -> None:
     assert not normalize(text).russian_in_latin

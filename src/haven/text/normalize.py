@@ -220,6 +220,15 @@ def _is_consonant(text: str) -> bool:
 # Russian typed in Latin letters ("ya ih naydu i uroyu", "dam deneg tomu kto ih izob'et") is read
 # back into Cyrillic, so the Russian lexicon and the Cyrillic spellings it folds to apply. Only
 # words no other language of Haven's spells this way give it away.
+_RUSSIAN_VIOLENCE_IN_LATIN = frozenset({
+    "ubyu", "ubyom", "ubyem", "ubem", "ubyot", "ubyut", "ubit", "ubey", "ubeyte", "ubeite",
+    "uroyu", "uroem", "uroyem", "uroyom", "zamochu", "zamochim", "zarezhu", "zarezhem",
+    "zarezhim", "sozhgu", "sozhzhem", "szhech", "povesit", "povesim", "poveshu", "pristrelyu",
+    "pristrelim", "zakopayu", "zakopaem", "zakopat", "prikonchu", "prikonchim", "kastrirovat",
+    "sdohni", "sdohnite", "sdohnut", "sdohnete", "pizdets", "pizdec", "ubivat", "mochit",
+})  # fmt: skip
+"""Russian verbs of violence in Latin letters: one of them is enough in a short comment
+("Samir, ubyu"), where function words are too few to give the language away."""
 _RUSSIAN_WORDS_IN_LATIN = frozenset({
     "ih", "ikh", "ego", "eto", "chto", "shto", "kto", "gde", "kak", "vse", "vseh", "vsekh",
     "uzhe", "esli", "kogda", "nado", "budet", "budut", "tebya", "tebe", "menya", "mne", "nas",
@@ -231,7 +240,9 @@ _RUSSIAN_WORDS_IN_LATIN = frozenset({
     "sdohni", "sdohnite", "uroyu", "uroem", "ubyu", "ubem", "naydu", "naydem", "najdem",
     "by", "bez", "dlya", "ili", "nu", "takih", "takikh", "takie", "takoy", "etot", "eta", "eti",
     "svoi", "nikogda", "vsegda", "segodnya", "zavtra", "nochyu", "nim", "nih", "nikh",
-})  # fmt: skip
+    "oboikh", "obeih", "tvoyu", "tvoego", "vashu", "vashikh", "nashi", "nashikh", "pridem",
+    "pridyom", "pridu", "dostanu", "dostanem", "poimaem", "poymaem",
+}) | frozenset(_RUSSIAN_VIOLENCE_IN_LATIN)  # fmt: skip
 _TURKIC_LETTERS = frozenset("çşğıöüəÇŞĞİÖÜƏ")
 _LATIN_TO_RUSSIAN = (
     ("shch", "щ"), ("tsya", "тся"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"),
@@ -246,7 +257,8 @@ def _russian_in_latin(text: str) -> bool:
         return False
     words = _WORD_RE.findall(text.lower().replace("'", ""))
     hits = sum(1 for w in words if w in _RUSSIAN_WORDS_IN_LATIN)
-    return hits >= 2 and hits * 5 >= len(words)
+    strong = any(w in _RUSSIAN_VIOLENCE_IN_LATIN for w in words)
+    return (hits >= 2 or (strong and len(words) <= 4)) and hits * 5 >= len(words)
 
 
 def _latin_to_russian(pieces: list[_Piece]) -> None:
