@@ -52,6 +52,7 @@ def _kinds(name: str, text: str) -> set[str]:
         "I w1ll k1ll y0u",
         "öldürəcəyikkkkk",
         "ya vas oboih zakopayu, zhdite",  # Russian typed in Latin letters
+        "Sizi öldürəcəyik, zarafat deyil",  # "deyil" negates "zarafat", not the threat
         "Samir, ubyu",  # one Russian verb in Latin letters is enough in a short comment
         "They will be punished by our hands, wait.",
         "Елвинин башыны кясэджэм",  # Azerbaijani on a Russian keyboard, э for ə
@@ -80,6 +81,8 @@ def test_threats(text: str) -> None:
         "Kesin geliyorum",
         "Hədələyənlər cəzalandırılmalıdır, şikayət edin.",
         "Sakit olun, hamı yaxşıdır",  # "olun" must not fold into "ölün"
+        "Onların günləri sayılı deyil, inşallah uzun ömür sürərlər",  # negated after the phrase
+        "Bunların günleri sayılı değil, inşallah",
     ],
 )
 def test_not_threats(text: str) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "Detection",
     "Detector",
     "SentenceCues",
+    "followed_by",
     "inside_quotes",
     "overlaps",
     "preceded_by",
@@ -126,6 +127,12 @@ def preceded_by(folded: str, start: int, words: Iterable[str], window: int = 2) 
     before = FOLDED_WORD.findall(folded[max(0, start - 40 * window) : start])[-window:]
     wanted = set(words)
     return any(w in wanted for w in before)
+
+
+def followed_by(folded: str, end: int, words: Iterable[str]) -> bool:
+    """True when the word right after `end` is one of `words`."""
+    after = FOLDED_WORD.search(folded, end, end + 40)
+    return after is not None and after.group() in set(words)
 
 
 _QUOTE_PAIRS = {'"': '"', "«": "»", "“": "”", "„": "“", "'": "'", "‘": "’"}

@@ -18,6 +18,7 @@ from haven.text.detectors.base import (
     Detection,
     SentenceCues,
     best_per_sentence,
+    followed_by,
     inside_quotes,
     lexicon_languages,
     overlaps,
@@ -29,6 +30,12 @@ from haven.text.lexicon import Lexicon, Match, load_lexicon
 from haven.text.normalize import NormalizedText, fold_key
 
 __all__ = ["ThreatDetector"]
+
+_TURKIC_NOT_AFTER = frozenset(
+    {"deyil", "deyildir", "deyilmis", "deil", "deyl", "degil", "degildir", "degilmis"}
+)
+"""Azerbaijani and Turkish words that negate what comes right before them, folded; either
+language's phrases meet both, since the two share so many words."""
 
 _LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "az": "Azerbaijani", "tr": "Turkish"}
 
@@ -54,6 +61,10 @@ class ThreatDetector:
             self._negations[p.language] |= frozenset(words)
 
     def _negated(self, doc: NormalizedText, m: Match) -> bool:
+        # Azerbaijani and Turkish deny a nominal predicate with a word after it: "günləri sayılı
+        # deyil", "günleri sayılı değil" (their days are not numbered).
+        if m.pattern.language in ("az", "tr") and followed_by(doc.folded, m.end, _TURKIC_NOT_AFTER):
+            return True
         words = self._negations.get(m.pattern.language, frozenset())
         if not words:
             return False
