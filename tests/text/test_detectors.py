@@ -180,6 +180,8 @@ def test_exposure(text: str, fact_kind: str, expected_spans: list[str]) -> None:
         "The US embassy in Baku is at 111 Azadliq Ave, if anyone needs consular help",
         "Pizza place in Ganja: 022 256 00 11, open 24/7",
         "МФЦ на ул. Ленина, 10 теперь работает и по субботам",
+        "Zorbalığa uğrayanlar için destek hattı: 0850 555 12 34",  # a helpline
+        "Горячая линия психологической помощи: 8 800 555 12 34",
         "look at example dot com",  # "at" and "dot" but no case e-mail
     ],
 )
