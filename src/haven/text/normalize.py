@@ -241,7 +241,11 @@ _RUSSIAN_WORDS_IN_LATIN = frozenset({
     "by", "bez", "dlya", "ili", "nu", "takih", "takikh", "takie", "takoy", "etot", "eta", "eti",
     "svoi", "nikogda", "vsegda", "segodnya", "zavtra", "nochyu", "nim", "nih", "nikh",
     "oboikh", "obeih", "tvoyu", "tvoego", "vashu", "vashikh", "nashi", "nashikh", "pridem",
-    "pridyom", "pridu", "dostanu", "dostanem", "poimaem", "poymaem",
+    "pridyom", "pridu", "dostanu", "dostanem", "poimaem", "poymaem", "zhdem", "zhdyom", "zhdu",
+    "plachu", "zaplachu", "zaplatim", "dni", "sochteny", "tvoi", "tvoya", "tvoy", "rebra",
+    "pereschitat", "podezda", "podyezda", "podezde", "vecherom", "utrom", "dengi", "rubley",
+    "dollarov", "manatov", "vyidut", "vyydut", "vstretim", "razobratsya", "sobiraetsya",
+    "voobsche", "voobshe", "nibud", "peredaite", "peredayte", "privet", "uvidite", "uvidish",
 }) | frozenset(_RUSSIAN_VIOLENCE_IN_LATIN)  # fmt: skip
 _TURKIC_LETTERS = frozenset("çşğıöüəÇŞĞİÖÜƏ")
 _LATIN_TO_RUSSIAN = (
