@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 
 from haven.text.classifier import LEARNED_LABELS, Assessment, TextClassifier, default_classifier
 from haven.text.detectors.base import Detection, inside_quotes, overlaps
+from haven.text.detectors.threat import is_banter
 from haven.text.facts import Facts
 from haven.text.lexicon import Lexicon, load_lexicon
 from haven.text.normalize import NormalizedText
@@ -154,6 +155,8 @@ class LearnedDetector:
             # A lost-pet notice is one whatever sentence names the reward, as the rules read it.
             if own.any(cue, doc.folded) if cue == "negative" else own.any_in(cue, doc, start, end):
                 return True
+        if label == "threat" and is_banter(doc, self.context):
+            return True
         for cue in _HARMLESS_CUES[label]:
             if cue != "idiom":
                 if self.context.any_in(cue, doc, start, end):

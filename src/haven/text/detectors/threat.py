@@ -29,13 +29,23 @@ from haven.text.facts import Facts
 from haven.text.lexicon import Lexicon, Match, load_lexicon
 from haven.text.normalize import NormalizedText, fold_key
 
-__all__ = ["ThreatDetector"]
+__all__ = ["ThreatDetector", "is_banter"]
 
 _TURKIC_NOT_AFTER = frozenset(
     {"deyil", "deyildir", "deyilmis", "deil", "deyl", "degil", "degildir", "degilmis"}
 )
 """Azerbaijani and Turkish words that negate what comes right before them, folded; either
 language's phrases meet both, since the two share so many words."""
+
+_LAUGHS = frozenset("😂🤣😆😹😅")
+"""Laughing emoji: with one of the lexicon's `banter` words (the writer's own sister, brother,
+mum) they turn "I'll kill her" into a family joke."""
+
+
+def is_banter(doc: NormalizedText, lexicon: Lexicon) -> bool:
+    """A laugh and the writer's own family in one comment (see _LAUGHS)."""
+    return bool(_LAUGHS.intersection(doc.original)) and lexicon.any_in("banter", doc)
+
 
 _LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "az": "Azerbaijani", "tr": "Turkish"}
 
@@ -105,6 +115,10 @@ class ThreatDetector:
         # "We will destroy them tonight, go team!": sports talk borrows the words of violence.
         if cues.in_sentence("sport", m.start, m.end):
             return "sport"
+        # "My sister took my hoodie again, I'll strangle her 😂": the writer's own family and a
+        # laugh make it banter. A laugh alone does not: mockery laughs too.
+        if _LAUGHS.intersection(doc.original) and cues.anywhere("banter"):
+            return "banter"
         start, end = doc.original_span(m.start, m.end)
         # A quoted threat is evidence when it stands alone, but not when someone quotes it to
         # condemn or report it; the cue may then be in another sentence of the comment.
