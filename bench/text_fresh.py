@@ -10,6 +10,8 @@ classifier's examples nor the other sets, and are kept out of all tuning:
   * tests/text/data/eval_fresh4.jsonl (split test6, 420 items shaped like a comment stream: 35 %
     ordinary comments, 15 % hard negatives; written after the rules' third round and the
     semantic opinion, and scored once)
+  * tests/text/data/eval_fresh5.jsonl (split test7, 420 items shaped like test6; left unread
+    while the rules' fourth and fifth rounds were made, then scored once)
 
 Scored exactly as bench/text_quality.py scores the project set (precision/recall/F1 per label and
 language, hard negatives flagged, exposure recall on facts in the other script). No item text and
@@ -40,6 +42,7 @@ HELD_OUT = {
     "eval_fresh2.jsonl": "test4",
     "eval_fresh3.jsonl": "test5",
     "eval_fresh4.jsonl": "test6",
+    "eval_fresh5.jsonl": "test7",
 }
 
 

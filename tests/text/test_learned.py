@@ -103,7 +103,7 @@ def test_cli_rules_only_leaves_out_the_model() -> None:
 
     from haven.cli import main
 
-    line = json.dumps({"id": "1", "text": "Bunlar xalqdan elə dərs alacaqlar ki, yadda qalacaq"})
+    line = json.dumps({"id": "1", "text": "Tonight we end this, both of them"})
     both = CliRunner().invoke(main, ["analyse", "text"], input=line + "\n")
     rules = CliRunner().invoke(main, ["analyse", "text", "--rules-only"], input=line + "\n")
     assert both.exit_code == 0 and rules.exit_code == 0, both.output + rules.output
