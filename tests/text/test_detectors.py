@@ -52,8 +52,8 @@ def _kinds(name: str, text: str) -> set[str]:
         "I w1ll k1ll y0u",
         "öldürəcəyikkkkk",
         "ya vas oboih zakopayu, zhdite",  # Russian typed in Latin letters
-        "Sizi öldürəcəyik, zarafat deyil",
-        "Samiri öldürəcəyik 😂😂",  # a laugh alone is not banter: mockery laughs too  # "deyil" negates "zarafat", not the threat
+        "Sizi öldürəcəyik, zarafat deyil",  # "deyil" negates "zarafat", not the threat
+        "Samiri öldürəcəyik 😂😂",  # a laugh alone is not banter: mockery laughs too
         "Samir, ubyu",  # one Russian verb in Latin letters is enough in a short comment
         "They will be punished by our hands, wait.",
         "Елвинин башыны кясэджэм",  # Azerbaijani on a Russian keyboard, э for ə
