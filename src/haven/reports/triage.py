@@ -19,11 +19,9 @@ from haven.text.ranker import Decision, ReviewRanker, embedder_named
 from haven.vault import Vault
 
 # SQL for Severity.rank: most severe first.
-SEVERITY_ORDER = (
-    "CASE f.severity "
-    + " ".join(f"WHEN '{s.value}' THEN {s.rank}" for s in Severity)
-    + f" ELSE {len(Severity)} END"
-)
+SEVERITY_ORDER = ("CASE f.severity "
+                  + " ".join(f"WHEN '{s.value}' THEN {s.rank}" for s in Severity)
+                  + f" ELSE {len(Severity)} END")
 
 
 def reviewer_decisions(vault: Vault) -> list[Decision]:
@@ -33,10 +31,8 @@ def reviewer_decisions(vault: Vault) -> list[Decision]:
         FROM findings f JOIN items i ON i.id = f.item_id
         WHERE i.text IS NOT NULL AND verdict IN ('confirm', 'reject')
     """
-    return [
-        Decision(str(text), str(kind), verdict == "confirm")
-        for text, kind, verdict in vault.conn.execute(query)
-    ]
+    return [Decision(str(text), str(kind), verdict == "confirm")
+            for text, kind, verdict in vault.conn.execute(query)]
 
 
 RETRAIN_EVERY = 10  # decisions between retraining: a decision must not stall the next page
@@ -55,23 +51,19 @@ def learned_ranker(vault: Vault) -> tuple[tuple[str, int, str], _Learned]:
     """This case's ranker, retrained after every RETRAIN_EVERY new decisions (and memoised),
     on the embeddings the case's `ranker` setting names (char n-grams unless set to e5)."""
     (count,) = vault.conn.execute("SELECT count(*) FROM decisions").fetchone()
-    embedder = (vault.setting("ranker") or "char").lower()
-    key = (vault.case_id, int(count) // RETRAIN_EVERY, embedder)
+    embedder = embedder_named(vault.setting("ranker"))
+    key = (vault.case_id, int(count) // RETRAIN_EVERY, embedder.name)
     if key not in _LEARNED:
         _LEARNED.clear()
-        ranker = ReviewRanker(embedder_named(embedder))
-        _LEARNED[key] = _Learned(ranker.fit(reviewer_decisions(vault)))
+        _LEARNED[key] = _Learned(ReviewRanker(embedder).fit(reviewer_decisions(vault)))
     return key, _LEARNED[key]
 
 
 def _learned_order(rows: list[dict[str, Any]], learned: _Learned) -> list[dict[str, Any]]:
     ranker, cache = learned.ranker, learned.probabilities
     for kind in {row["kind"] for row in rows} & set(ranker.kinds):
-        fresh = [
-            row
-            for row in rows
-            if row["kind"] == kind and row["text"] and row["finding_id"] not in cache
-        ]
+        fresh = [row for row in rows
+                 if row["kind"] == kind and row["text"] and row["finding_id"] not in cache]
         probabilities = ranker.probability([row["text"] for row in fresh], kind) or []
         cache.update((row["finding_id"], p) for row, p in zip(fresh, probabilities, strict=True))
     for row in rows:
@@ -83,15 +75,11 @@ def _learned_order(rows: list[dict[str, Any]], learned: _Learned) -> list[dict[s
     return rows
 
 
-def triage_queue(
-    vault: Vault, limit: int | None = None, include_decided: bool = False, learn: bool = True
-) -> list[dict[str, Any]]:
+def triage_queue(vault: Vault, limit: int | None = None, include_decided: bool = False,
+                 learn: bool = True) -> list[dict[str, Any]]:
     """Findings by severity, then (learned) score, then time; undecided only unless asked."""
-    where = (
-        ""
-        if include_decided
-        else "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.finding_id = f.id)"
-    )
+    where = "" if include_decided else \
+        "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.finding_id = f.id)"
     query = f"""
         SELECT f.id, f.item_id, f.kind, f.severity, f.score, f.explanation, f.spans,
                f.details, i.platform, i.url, i.time, i.text, a.handle
@@ -107,38 +95,12 @@ def triage_queue(
         query += " LIMIT ?"
         params = (limit,)
     rows = [
-        {
-            "finding_id": fid,
-            "item_id": item_id,
-            "kind": kind,
-            "severity": severity,
-            "score": score,
-            "explanation": explanation,
-            "spans": json.loads(spans),
-            "details": json.loads(details),
-            "platform": platform,
-            "url": url,
-            "time": time,
-            "text": text,
-            "author": author,
-            "learned": None,
-            "rank_score": score,
-        }
-        for (
-            fid,
-            item_id,
-            kind,
-            severity,
-            score,
-            explanation,
-            spans,
-            details,
-            platform,
-            url,
-            time,
-            text,
-            author,
-        ) in vault.conn.execute(query, params)
+        {"finding_id": fid, "item_id": item_id, "kind": kind, "severity": severity,
+         "score": score, "explanation": explanation, "spans": json.loads(spans),
+         "details": json.loads(details), "platform": platform, "url": url, "time": time,
+         "text": text, "author": author, "learned": None, "rank_score": score}
+        for (fid, item_id, kind, severity, score, explanation, spans, details, platform, url,
+             time, text, author) in vault.conn.execute(query, params)
     ]
     if learned is not None and use:
         rows = _learned_order(rows, learned)[:limit]

@@ -237,7 +237,7 @@ _RUSSIAN_WORDS_IN_LATIN = frozenset({
     "pizdec", "pizdets", "bratva", "pacany", "patsany", "rebyata", "tolko", "ochen", "zdes",
     "tozhe", "dazhe", "eshe", "eshche", "vot", "etih", "etikh", "svoih", "deneg", "chtoby",
     "potom", "nikto", "nichego", "tomu", "togo", "kotoryy", "kotorye", "odin", "oba", "oboih",
-    "sdohni", "sdohnite", "uroyu", "uroem", "ubyu", "ubem", "naydu", "naydem", "najdem",
+    "naydu", "naydem", "najdem",
     "by", "bez", "dlya", "ili", "nu", "takih", "takikh", "takie", "takoy", "etot", "eta", "eti",
     "svoi", "nikogda", "vsegda", "segodnya", "zavtra", "nochyu", "nim", "nih", "nikh",
     "oboikh", "obeih", "tvoyu", "tvoego", "vashu", "vashikh", "nashi", "nashikh", "pridem",
@@ -246,7 +246,7 @@ _RUSSIAN_WORDS_IN_LATIN = frozenset({
     "pereschitat", "podezda", "podyezda", "podezde", "vecherom", "utrom", "dengi", "rubley",
     "dollarov", "manatov", "vyidut", "vyydut", "vstretim", "razobratsya", "sobiraetsya",
     "voobsche", "voobshe", "nibud", "peredaite", "peredayte", "privet", "uvidite", "uvidish",
-}) | frozenset(_RUSSIAN_VIOLENCE_IN_LATIN)  # fmt: skip
+}) | _RUSSIAN_VIOLENCE_IN_LATIN  # fmt: skip
 _TURKIC_LETTERS = frozenset("çşğıöüəÇŞĞİÖÜƏ")
 _LATIN_TO_RUSSIAN = (
     ("shch", "щ"), ("tsya", "тся"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"),

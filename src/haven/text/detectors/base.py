@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -129,10 +129,10 @@ def preceded_by(folded: str, start: int, words: Iterable[str], window: int = 2) 
     return any(w in wanted for w in before)
 
 
-def followed_by(folded: str, end: int, words: Iterable[str]) -> bool:
+def followed_by(folded: str, end: int, words: Collection[str]) -> bool:
     """True when the word right after `end` is one of `words`."""
     after = FOLDED_WORD.search(folded, end, end + 40)
-    return after is not None and after.group() in set(words)
+    return after is not None and after.group() in words
 
 
 _QUOTE_PAIRS = {'"': '"', "«": "»", "“": "”", "„": "“", "'": "'", "‘": "’"}

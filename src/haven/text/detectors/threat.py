@@ -117,7 +117,7 @@ class ThreatDetector:
             return "sport"
         # "My sister took my hoodie again, I'll strangle her 😂": the writer's own family and a
         # laugh make it banter. A laugh alone does not: mockery laughs too.
-        if _LAUGHS.intersection(doc.original) and cues.anywhere("banter"):
+        if is_banter(doc, self.lexicon):
             return "banter"
         start, end = doc.original_span(m.start, m.end)
         # A quoted threat is evidence when it stands alone, but not when someone quotes it to
